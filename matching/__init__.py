@@ -1,0 +1,1 @@
+"""Matching: ranked, explained shortlists of foster households and joint allocation."""

@@ -1,0 +1,1 @@
+"""Sufficiency: placement demand forecasting, costs and commissioners' scenarios."""
