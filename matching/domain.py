@@ -12,7 +12,7 @@ import enum
 from dataclasses import dataclass, field
 from typing import NewType
 
-from sufficiency.domain import AgeBand, ChildId, Sex, age_on
+from sufficiency.domain import AgeBand, ChildId, PlacementType, Sex, age_on
 
 ReferralId = NewType("ReferralId", str)
 HouseholdId = NewType("HouseholdId", str)
@@ -226,6 +226,48 @@ class PlacedChild:
     date_of_birth: dt.date
     sibling_group: str = ""  # children sharing a non-empty value are siblings
     poses_risk_to_younger: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class LookedAfterChild:
+    """A child the council looks after now and where they live (ids and codes only, no name).
+
+    ``household_id`` is set only for children in a fostering household the store knows;
+    those children are the household's ``placed_children``.
+    """
+
+    child_id: ChildId
+    date_of_birth: dt.date
+    sex: Sex
+    placement_type: PlacementType
+    ethnicity: str = ""
+    unaccompanied_asylum_seeking: bool = False
+    disabled: bool = False
+    household_id: HouseholdId | None = None
+    placement_postcode: str = ""
+    home_postcode: str = ""
+    school_urn: SchoolUrn | None = None
+    sibling_group: str = ""
+    poses_risk_to_younger: bool = False
+    placed_since: dt.date | None = None
+
+    def __post_init__(self) -> None:
+        if self.household_id and not self.placement_type.is_fostering:
+            raise ValueError(
+                f"household_id: child {self.child_id} is in {self.placement_type}, "
+                "not fostering, so cannot live in a fostering household"
+            )
+        if self.placed_since is not None and self.placed_since < self.date_of_birth:
+            raise ValueError(f"placed_since: child {self.child_id} placed before being born")
+
+    def as_placed_child(self) -> PlacedChild:
+        """The child as the matching rules see a household's current children."""
+        return PlacedChild(
+            child_id=self.child_id,
+            date_of_birth=self.date_of_birth,
+            sibling_group=self.sibling_group,
+            poses_risk_to_younger=self.poses_risk_to_younger,
+        )
 
 
 @dataclass(frozen=True, slots=True)
