@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import NewType
 
 ChildId = NewType("ChildId", str)
@@ -154,3 +156,102 @@ class ChildRecord:
                 raise ValueError(f"episodes: episode for {episode.child_id} under child {self.child_id}")
             if episode.started < self.date_of_birth:
                 raise ValueError(f"episodes: episode starts {episode.started} before date_of_birth")
+
+
+# --- Forecast engine contract (issue 5 / issue 6) -------------------------------------------
+
+#: Routes out of care the exit rates are estimated for (from the 903 REC code), plus the
+#: forced exit on the 18th birthday, which is never a rate.
+EXIT_ROUTES: tuple[str, ...] = ("reunification", "special guardianship", "adoption", "other")
+AGE_18_ROUTE = "age 18"
+
+
+@dataclass(frozen=True, slots=True)
+class State:
+    """One cell of the forecast: a DfE age band, a placement type and the UASC stream.
+
+    Engines hold counts as numpy arrays whose last axis is labelled by a
+    ``states: tuple[State, ...]``.
+    """
+
+    age_band: AgeBand
+    placement_type: PlacementType
+    uasc: bool = False
+
+    @property
+    def label(self) -> str:
+        """Human-readable name, e.g. ``"10-15 / children's home / UASC"``."""
+        suffix = " / UASC" if self.uasc else ""
+        return f"{self.age_band.value} / {self.placement_type.value}{suffix}"
+
+
+def _frozen_mapping(name: str, value: Mapping, check) -> Mapping:
+    for key, number in value.items():
+        check(name, key, number)
+    return MappingProxyType(dict(value))
+
+
+def _non_negative(name: str, key: object, number: float) -> None:
+    if not number >= 0:
+        raise ValueError(f"{name}: {number!r} for {key!r} must be a number >= 0")
+
+
+@dataclass(frozen=True, slots=True)
+class DemandAdjustments:
+    """Changes to demand applied inside the simulation; every default means "no change".
+
+    ``entry_multiplier_by_age_band`` scales the entry rate of a band;
+    ``extra_entries_per_year_by_age_band`` adds entries [children/year];
+    ``uasc_entry_multiplier`` scales UASC entries;
+    ``entry_mix_shift`` holds ``(from, to, share)``: that share (0-1) of new entries that would
+    start in ``from`` start in ``to``; ``exit_multiplier_by_route`` scales the exit rate of a
+    route in ``EXIT_ROUTES`` (the exit at 18 is fixed); ``transition_multiplier`` scales the
+    rate of moves ``(from, to)``; ``step_downs`` holds ``(from, to, children_per_year)``
+    planned moves; all apply from forecast month ``start_month_index`` (0 = the first month).
+    """
+
+    entry_multiplier_by_age_band: Mapping[AgeBand, float] = field(default_factory=dict)
+    extra_entries_per_year_by_age_band: Mapping[AgeBand, float] = field(default_factory=dict)
+    uasc_entry_multiplier: float = 1.0
+    entry_mix_shift: tuple[tuple[PlacementType, PlacementType, float], ...] = ()
+    exit_multiplier_by_route: Mapping[str, float] = field(default_factory=dict)
+    transition_multiplier: Mapping[tuple[PlacementType, PlacementType], float] = field(
+        default_factory=dict
+    )
+    step_downs: tuple[tuple[PlacementType, PlacementType, float], ...] = ()
+    start_month_index: int = 0
+
+    def __post_init__(self) -> None:
+        for name in ("entry_multiplier_by_age_band", "extra_entries_per_year_by_age_band",
+                     "exit_multiplier_by_route", "transition_multiplier"):
+            frozen = _frozen_mapping(name, getattr(self, name), _non_negative)
+            object.__setattr__(self, name, frozen)
+        for route in self.exit_multiplier_by_route:
+            if route not in EXIT_ROUTES:
+                raise ValueError(
+                    f"exit_multiplier_by_route: {route!r} is not a route; expected one of "
+                    f"{', '.join(EXIT_ROUTES)} (the exit at 18 cannot be changed)"
+                )
+        _non_negative("uasc_entry_multiplier", "UASC", self.uasc_entry_multiplier)
+        for source, target, share in self.entry_mix_shift:
+            if not 0 <= share <= 1:
+                raise ValueError(
+                    f"entry_mix_shift: share {share!r} for {source} -> {target} must be 0-1"
+                )
+        for source, target, per_year in self.step_downs:
+            _non_negative("step_downs", f"{source} -> {target}", per_year)
+        if self.start_month_index < 0:
+            raise ValueError(f"start_month_index: {self.start_month_index} must be >= 0")
+
+    @property
+    def is_neutral(self) -> bool:
+        """True when nothing is changed (the baseline)."""
+        return (
+            all(v == 1 for v in self.entry_multiplier_by_age_band.values())
+            and all(v == 0 for v in self.extra_entries_per_year_by_age_band.values())
+            and self.uasc_entry_multiplier == 1
+            and all(share == 0 for _, _, share in self.entry_mix_shift)
+            and all(v == 1 for v in self.exit_multiplier_by_route.values())
+            and all(v == 1 for v in self.transition_multiplier.values())
+            and all(n == 0 for _, _, n in self.step_downs)
+        )
