@@ -15,6 +15,7 @@ class FieldError:
 
     ``source`` is the file (or form, or scenario) name; ``row`` is the 1-based data row
     (header excluded) or ``None`` for file-level problems; ``field`` is the column or key.
+    ``line`` is the 1-based line of a text file (scenario TOML) holding the key, if known.
     """
 
     source: str
@@ -24,11 +25,14 @@ class FieldError:
     expected: str | None = None
     actual: str | None = None
     rule: str | None = None
+    line: int | None = None
 
     def __str__(self) -> str:
         where = self.source
         if self.row is not None:
             where += f" row {self.row}"
+        if self.line is not None:
+            where += f" line {self.line}"
         if self.field is not None:
             where += f', field "{self.field}"'
         text = f"{where}: {self.problem}"
