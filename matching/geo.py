@@ -144,23 +144,43 @@ class Gazetteer:
         lat, lon = grid_to_wgs84(east, north)
         lad_code = self._lad_table[int(self._unit_lad[row])]
         return self._location(
-            postcode, GridPoint(east, north, Precision.UNIT), float(lat), float(lon),
-            lad_code, 1.0, _COUNTRY_BY_PREFIX.get(lad_code[:1], ""), True,
+            postcode,
+            GridPoint(east, north, Precision.UNIT),
+            float(lat),
+            float(lon),
+            lad_code,
+            1.0,
+            _COUNTRY_BY_PREFIX.get(lad_code[:1], ""),
+            True,
         )
 
     def _area_location(self, name: str, area: _Area, precision: Precision) -> Location:
         point = GridPoint(area.easting_m, area.northing_m, precision)
         return self._location(
-            name, point, area.latitude, area.longitude, area.lad_code, area.lad_share,
-            area.country_code, area.on_national_grid,
+            name,
+            point,
+            area.latitude,
+            area.longitude,
+            area.lad_code,
+            area.lad_share,
+            area.country_code,
+            area.on_national_grid,
         )
 
     def _location(self, postcode, point, lat, lon, lad_code, share, country, on_grid) -> Location:
         la = self._las.get(lad_code, LocalAuthority("", "", ""))
         return Location(
-            postcode=postcode, point=point, precision=point.precision, latitude=lat,
-            longitude=lon, lad_code=lad_code, la_code=la.la_code, la_name=la.la_name,
-            la_gss_code=la.gss_code, country_code=country, on_national_grid=on_grid,
+            postcode=postcode,
+            point=point,
+            precision=point.precision,
+            latitude=lat,
+            longitude=lon,
+            lad_code=lad_code,
+            la_code=la.la_code,
+            la_name=la.la_name,
+            la_gss_code=la.gss_code,
+            country_code=country,
+            on_national_grid=on_grid,
             lad_share=share,
         )
 
@@ -326,8 +346,19 @@ def _normalise_all(
 
 
 __all__ = [
-    "METRES_PER_MILE", "MILES_PER_METRE", "Gazetteer", "LocalAuthority", "Location",
-    "PostcodeFormatError", "UnknownPostcodeError", "distance_miles", "distances_miles",
-    "geodesic_miles", "in_la", "mask_postcode", "normalise_outcode", "normalise_postcode",
+    "METRES_PER_MILE",
+    "MILES_PER_METRE",
+    "Gazetteer",
+    "LocalAuthority",
+    "Location",
+    "PostcodeFormatError",
+    "UnknownPostcodeError",
+    "distance_miles",
+    "distances_miles",
+    "geodesic_miles",
+    "in_la",
+    "mask_postcode",
+    "normalise_outcode",
+    "normalise_postcode",
     "normalise_sector",
 ]

@@ -100,8 +100,13 @@ def _to_cartesian(lat, lon, ellipsoid) -> np.ndarray:
     a, b = ellipsoid
     e2 = 1 - (b * b) / (a * a)
     nu = a / np.sqrt(1 - e2 * np.sin(lat) ** 2)
-    return np.stack([nu * np.cos(lat) * np.cos(lon), nu * np.cos(lat) * np.sin(lon),
-                     (1 - e2) * nu * np.sin(lat)])
+    return np.stack(
+        [
+            nu * np.cos(lat) * np.cos(lon),
+            nu * np.cos(lat) * np.sin(lon),
+            (1 - e2) * nu * np.sin(lat),
+        ]
+    )
 
 
 def _from_cartesian(xyz: np.ndarray, ellipsoid) -> tuple[np.ndarray, np.ndarray]:
@@ -122,11 +127,13 @@ def _helmert(lat, lon, source, target, sign: float) -> tuple[np.ndarray, np.ndar
     rx, ry, rz = rx * _ARCSEC, ry * _ARCSEC, rz * _ARCSEC
     s = 1 + s_ppm * 1e-6
     x, y, z = _to_cartesian(lat, lon, source)
-    moved = np.stack([
-        tx + s * x - rz * y + ry * z,
-        ty + rz * x + s * y - rx * z,
-        tz - ry * x + rx * y + s * z,
-    ])
+    moved = np.stack(
+        [
+            tx + s * x - rz * y + ry * z,
+            ty + rz * x + s * y - rx * z,
+            tz - ry * x + rx * y + s * z,
+        ]
+    )
     return _from_cartesian(moved, target)
 
 

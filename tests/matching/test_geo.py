@@ -231,7 +231,8 @@ def test_geodesic_is_close_to_grid_distance_in_britain(gazetteer, first, second)
     a, b = gazetteer.locate(first), gazetteer.locate(second)
     grid = distance_miles(a.point, b.point)
     assert geodesic_miles(a.latitude, a.longitude, b.latitude, b.longitude) == pytest.approx(
-        grid, rel=0.005  # grid scale varies by up to 0.04 % plus projection of the line
+        grid,
+        rel=0.005,  # grid scale varies by up to 0.04 % plus projection of the line
     )
 
 
