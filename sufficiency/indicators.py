@@ -1,4 +1,4 @@
-"""Corporate-parenting dashboard indicators from SSDA903 histories and households (pure).
+"""Corporate-parenting dashboard indicators from children looked after, households and 903 history.
 
 Counts only: no file access except the two small readers at the end, which load the DfE
 child population and England comparators packaged in ``sufficiency/data/cla_dfe_2023``.
@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from matching.domain import Household, ProviderType
+from matching.domain import Household, LookedAfterChild, ProviderType
 from sufficiency.domain import ChildRecord, Episode, PlacementType
 
 #: The DfE distance indicator's line [miles].
@@ -44,9 +44,9 @@ class Indicators:
     threshold_miles: float
     target_percent_beyond: float | None  # the council's target for the above [%]
     fostering: dict[PlacementType, int]  # in-house, agency and kinship fostering [children]
-    sibling_groups: int  # groups of 2+ siblings in foster households [groups]
-    sibling_groups_together: int  # of those, all in one household [groups]
-    three_plus_placements: int  # in care on ``as_of`` with 3+ placements in the year [children]
+    sibling_groups: int  # groups of 2+ siblings looked after [groups]
+    sibling_groups_together: int  # of those, all living in one place [groups]
+    three_plus_placements: int | None  # with 3+ placements in the year; None: no 903 history
     vacancies: dict[ProviderType, int] = field(default_factory=dict)  # free places today
 
     @property
@@ -72,6 +72,8 @@ class Indicators:
 
     @property
     def percent_three_plus_placements(self) -> float | None:
+        if self.three_plus_placements is None:
+            return None
         return _percent(self.three_plus_placements, self.children_in_care)
 
     @property
@@ -109,19 +111,19 @@ def rate_per_10k(count: int, child_population: int | None) -> float | None:
 
 
 def count_beyond_threshold(
-    current: Iterable[Episode], distance_miles: DistanceFunction, threshold_miles: float
+    current: Iterable[LookedAfterChild], distance_miles: DistanceFunction, threshold_miles: float
 ) -> tuple[int, int]:
-    """(placed more than ``threshold_miles`` from home, distance unknown) over current episodes.
+    """(placed more than ``threshold_miles`` from home, distance unknown) among ``current``.
 
     Rules: straight-line distance between the home and placement postcodes' centroids, as in
     the DfE statistics; a missing postcode or one ``distance_miles`` cannot place is unknown.
     """
     beyond = unknown = 0
-    for episode in current:
-        if not episode.home_postcode or not episode.placement_postcode:
+    for child in current:
+        if not child.home_postcode or not child.placement_postcode:
             unknown += 1
             continue
-        miles = distance_miles(episode.home_postcode, episode.placement_postcode)
+        miles = distance_miles(child.home_postcode, child.placement_postcode)
         if miles is None:
             unknown += 1
         elif miles > threshold_miles:
@@ -129,29 +131,30 @@ def count_beyond_threshold(
     return beyond, unknown
 
 
-def count_fostering(current: Iterable[Episode]) -> dict[PlacementType, int]:
+def count_fostering(current: Iterable[LookedAfterChild]) -> dict[PlacementType, int]:
     """Children in each fostering placement type (zeros included) [children]."""
     counts = {t: 0 for t in PlacementType if t.is_fostering}
-    for episode in current:
-        if episode.placement_type.is_fostering:
-            counts[episode.placement_type] += 1
+    for child in current:
+        if child.placement_type.is_fostering:
+            counts[child.placement_type] += 1
     return counts
 
 
-def count_sibling_groups(households: Iterable[Household]) -> tuple[int, int]:
-    """(sibling groups of 2+ children placed in these households, groups all in one household).
+def count_sibling_groups(current: Iterable[LookedAfterChild]) -> tuple[int, int]:
+    """(sibling groups of 2+ children looked after, groups living all in one place).
 
-    Siblings are children sharing a non-empty ``PlacedChild.sibling_group`` value.
+    Siblings share a non-empty ``sibling_group``. One place is one fostering household
+    (``household_id``), else one placement postcode; a child with neither counts as apart.
     """
-    homes: dict[str, set[str]] = defaultdict(set)
+    places: dict[str, set[str]] = defaultdict(set)
     sizes: dict[str, int] = defaultdict(int)
-    for household in households:
-        for child in household.placed_children:
-            if child.sibling_group:
-                homes[child.sibling_group].add(household.household_id)
-                sizes[child.sibling_group] += 1
+    for child in current:
+        if child.sibling_group:
+            place = child.household_id or child.placement_postcode or f"unknown:{child.child_id}"
+            places[child.sibling_group].add(place)
+            sizes[child.sibling_group] += 1
     groups = [g for g, size in sizes.items() if size >= 2]
-    return len(groups), sum(1 for g in groups if len(homes[g]) == 1)
+    return len(groups), sum(1 for g in groups if len(places[g]) == 1)
 
 
 def placements_in_year(child: ChildRecord, as_of: dt.date) -> int:
@@ -193,11 +196,12 @@ def vacancies_on(households: Iterable[Household], day: dt.date) -> dict[Provider
 
 
 def compute_indicators(
-    children: Iterable[ChildRecord],
+    current: Iterable[LookedAfterChild],
     households: Iterable[Household],
     as_of: dt.date,
     distance_miles: DistanceFunction,
     *,
+    history: Iterable[ChildRecord] | None = None,
     child_population: int | None = None,
     threshold_miles: float = DISTANCE_THRESHOLD_MILES,
     target_percent_beyond: float | None = None,
@@ -206,19 +210,22 @@ def compute_indicators(
 
     Parameters
     ----------
-    children : SSDA903 children with their episodes.
-    households : fostering households with the children placed in them today.
+    current : the children looked after on ``as_of`` and where they live.
+    households : fostering households, for today's vacancies.
     as_of : the reporting day (the engines never read the clock).
     distance_miles : ``(home_postcode, placement_postcode) -> miles or None`` [miles].
+    history : SSDA903 children with episodes, for placement stability; ``None`` if not held.
     child_population : children aged 0-17 in the council [children], for the rate.
     threshold_miles : distance line [miles]; 20 in the DfE statistics.
     target_percent_beyond : the council's target for children placed beyond it [%].
     """
-    households = list(households)
-    current = in_care_on(children, as_of)
-    episodes = [episode for _, episode in current]
-    beyond, unknown = count_beyond_threshold(episodes, distance_miles, threshold_miles)
-    groups, together = count_sibling_groups(households)
+    current = list(current)
+    beyond, unknown = count_beyond_threshold(current, distance_miles, threshold_miles)
+    groups, together = count_sibling_groups(current)
+    three_plus = None
+    if history is not None:
+        in_care = in_care_on(history, as_of)
+        three_plus = sum(1 for c, _ in in_care if placements_in_year(c, as_of) >= 3)
     return Indicators(
         as_of=as_of,
         children_in_care=len(current),
@@ -228,10 +235,10 @@ def compute_indicators(
         distance_unknown=unknown,
         threshold_miles=threshold_miles,
         target_percent_beyond=target_percent_beyond,
-        fostering=count_fostering(episodes),
+        fostering=count_fostering(current),
         sibling_groups=groups,
         sibling_groups_together=together,
-        three_plus_placements=sum(1 for c, _ in current if placements_in_year(c, as_of) >= 3),
+        three_plus_placements=three_plus,
         vacancies=vacancies_on(households, as_of),
     )
 
@@ -280,7 +287,8 @@ def read_england_percent_beyond_20_miles(folder: Path = _DATA) -> tuple[int, flo
     best: tuple[int, float] | None = None
     with open(folder / name, encoding="utf-8-sig") as handle:
         for row in csv.DictReader(handle):
-            wanted = row["cla_group"] == "All children" and row["characteristic"].lower() == "2. over 20 miles"
+            over = row["characteristic"].lower() == "2. over 20 miles"
+            wanted = over and row["cla_group"] == "All children"
             if wanted and (best is None or int(row["time_period"]) > best[0]):
                 best = (int(row["time_period"]), float(row["percentage"]))
     return best

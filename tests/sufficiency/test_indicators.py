@@ -6,7 +6,14 @@ import datetime as dt
 
 import pytest
 
-from matching.domain import Household, HouseholdId, PlacedChild, PlacementKind, ProviderType
+from matching.domain import (
+    Household,
+    HouseholdId,
+    LookedAfterChild,
+    PlacedChild,
+    PlacementKind,
+    ProviderType,
+)
 from sufficiency.domain import ChildId, ChildRecord, Episode, PlacementType, Sex
 from sufficiency.indicators import (
     compute_indicators,
@@ -44,47 +51,62 @@ def _placed(cid: str, group: str = "") -> PlacedChild:
     return PlacedChild(ChildId(cid), D(2015, 1, 1), sibling_group=group)
 
 
+def _looked_after(cid: str, kind=PlacementType.IN_HOUSE_FOSTERING, placed="BB1 1BB",
+                  household: str | None = None, group: str = "") -> LookedAfterChild:
+    return LookedAfterChild(ChildId(cid), D(2015, 1, 1), Sex.MALE, kind, household_id=household,
+                            placement_postcode=placed, home_postcode="AA1 1AA", sibling_group=group)
+
+
 # Distances by placement postcode: BB* is 5 miles, FAR is 35 miles, NOWHERE is not found.
 def _distance(home: str, placed: str) -> float | None:
     return {"BB1 1BB": 5.0, "FAR 1AA": 35.0}.get(placed)
 
 
-def _history() -> list[ChildRecord]:
+def _current() -> list[LookedAfterChild]:
     return [
-        _child("c1", _episode("c1", D(2025, 1, 1))),  # in care, 5 miles, in-house
-        _child("c2", _episode("c2", D(2025, 6, 1), kind=PlacementType.AGENCY_FOSTERING,
-                              placed="FAR 1AA")),  # in care, 35 miles, agency
-        _child("c3", _episode("c3", D(2024, 1, 1), D(2026, 3, 31))),  # ceased on the day: out
-        _child("c4", _episode("c4", D(2026, 4, 1))),  # starts after: out
-        _child("c5", _episode("c5", D(2025, 1, 1), code="K2", kind=PlacementType.CHILDRENS_HOME,
-                              placed="NOWHERE")),  # in care, distance unknown
-        _child("c6", _episode("c6", D(2025, 9, 1), kind=PlacementType.KINSHIP_FOSTERING,
-                              placed="")),  # in care, no placement postcode: unknown
+        _looked_after("c1", household="h1", group="g1"),  # 5 miles, in-house, with sibling c2
+        _looked_after("c2", household="h1", group="g1"),  # 5 miles, in-house
+        _looked_after("c3", PlacementType.AGENCY_FOSTERING, "FAR 1AA", "h2", "g2"),  # 35 miles
+        _looked_after("c4", PlacementType.KINSHIP_FOSTERING, "BB1 1BB", "h3", "g2"),  # g2 apart
+        _looked_after("c5", PlacementType.CHILDRENS_HOME, "NOWHERE"),  # distance unknown
+        _looked_after("c6", PlacementType.CHILDRENS_HOME, ""),  # no placement postcode: unknown
+        _looked_after("c7", PlacementType.CHILDRENS_HOME, "FAR 1AA", group="g3"),  # alone: no group
     ]
 
 
 def test_compute_indicators_counts_by_hand() -> None:
     homes = [
-        _household("h1", places=3, placed=[_placed("x1", "g1"), _placed("x2", "g1")]),  # 1 free
-        _household("h2", ProviderType.AGENCY, places=2, placed=[_placed("x3", "g2")]),  # 1 free
-        _household("h3", places=2, placed=[_placed("x4", "g2")]),  # g2 split; 1 free
+        _household("h1", places=3, placed=[_placed("c1", "g1"), _placed("c2", "g1")]),  # 1 free
+        _household("h2", ProviderType.AGENCY, places=2, placed=[_placed("c3", "g2")]),  # 1 free
+        _household("h3", places=2, placed=[_placed("c4", "g2")]),  # 1 free
         _household("h4", places=2, on_hold=True),  # on hold: 0
     ]
-    result = compute_indicators(_history(), homes, AS_OF, _distance, child_population=20_000,
+    result = compute_indicators(_current(), homes, AS_OF, _distance, child_population=35_000,
                                 target_percent_beyond=20.0)
-    assert result.children_in_care == 4  # c1, c2, c5, c6
-    assert result.rate_per_10k == pytest.approx(2.0)  # 4 / 20,000 * 10,000
-    assert (result.placed_beyond_threshold, result.distance_unknown) == (1, 2)
-    assert result.percent_beyond_threshold == pytest.approx(25.0)  # 1 of 4
-    assert result.meets_distance_target is False  # 25% > 20%
-    assert result.fostering == {PlacementType.IN_HOUSE_FOSTERING: 1,
+    assert result.children_in_care == 7
+    assert result.rate_per_10k == pytest.approx(2.0)  # 7 / 35,000 * 10,000
+    assert (result.placed_beyond_threshold, result.distance_unknown) == (2, 2)  # c3, c7; c5, c6
+    assert result.percent_beyond_threshold == pytest.approx(200 / 7)  # 28.6%
+    assert result.meets_distance_target is False  # 28.6% > 20%
+    assert result.fostering == {PlacementType.IN_HOUSE_FOSTERING: 2,
                                 PlacementType.AGENCY_FOSTERING: 1,
                                 PlacementType.KINSHIP_FOSTERING: 1}
-    assert result.percent_in_house_fostering == pytest.approx(50.0)  # 1 of (1 + 1)
-    assert (result.sibling_groups, result.sibling_groups_together) == (2, 1)
+    assert result.percent_in_house_fostering == pytest.approx(200 / 3)  # 2 of (2 + 1)
+    assert (result.sibling_groups, result.sibling_groups_together) == (2, 1)  # g1 yes, g2 no
+    assert result.percent_siblings_together == pytest.approx(50.0)
+    assert result.three_plus_placements is None  # no 903 history given
+    assert result.percent_three_plus_placements is None
     assert result.vacancies == {ProviderType.IN_HOUSE: 2, ProviderType.AGENCY: 1,
                                 ProviderType.CONNECTED: 0}
     assert result.total_vacancies == 3
+
+
+def test_siblings_in_one_placement_without_a_household_are_together() -> None:
+    current = [_looked_after("a", PlacementType.CHILDRENS_HOME, "BB1 1BB", group="g"),
+               _looked_after("b", PlacementType.CHILDRENS_HOME, "BB1 1BB", group="g"),
+               _looked_after("c", PlacementType.CHILDRENS_HOME, "", group="h"),
+               _looked_after("d", PlacementType.CHILDRENS_HOME, "", group="h")]
+    assert count_sibling_groups(current) == (2, 1)  # unknown placements count as apart
 
 
 def test_empty_inputs_give_none_percentages() -> None:
@@ -128,11 +150,14 @@ def test_placements_in_year(episodes, expected) -> None:
 
 
 def test_three_plus_placements_counted_for_children_in_care_only() -> None:
-    moves = [_episode("c1", D(2025, 5, 1), D(2025, 8, 1)), _episode("c1", D(2025, 8, 1), D(2025, 12, 1)),
+    moves = [_episode("c1", D(2025, 5, 1), D(2025, 8, 1)),
+             _episode("c1", D(2025, 8, 1), D(2025, 12, 1)),
              _episode("c1", D(2025, 12, 1))]
-    left = [_episode("c2", D(2025, 5, 1), D(2025, 8, 1)), _episode("c2", D(2025, 8, 1), D(2025, 9, 1)),
+    left = [_episode("c2", D(2025, 5, 1), D(2025, 8, 1)),  # three placements, but left care
+            _episode("c2", D(2025, 8, 1), D(2025, 9, 1)),
             _episode("c2", D(2025, 9, 1), D(2025, 10, 1))]
-    result = compute_indicators([_child("c1", *moves), _child("c2", *left)], [], AS_OF, _distance)
+    history = [_child("c1", *moves), _child("c2", *left)]
+    result = compute_indicators([_looked_after("c1")], [], AS_OF, _distance, history=history)
     assert result.three_plus_placements == 1
     assert result.percent_three_plus_placements == pytest.approx(100.0)
 
@@ -147,8 +172,7 @@ def test_vacancies_respect_availability_and_deregistration() -> None:
 
 
 def test_single_children_are_not_sibling_groups() -> None:
-    homes = [_household("h1", placed=[_placed("x1", "g1"), _placed("x2", "")])]
-    assert count_sibling_groups(homes) == (0, 0)
+    assert count_sibling_groups([_looked_after("x1", group="g1"), _looked_after("x2")]) == (0, 0)
 
 
 def test_published_rates_from_dfe_file() -> None:
