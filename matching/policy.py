@@ -74,7 +74,9 @@ class Policy:
         if len(self.school_limit_tenths_by_key_stage) != 5:
             raise ValueError("school_limit_tenths_by_key_stage: needs one limit per key stage 1-5")
         if self.usual_limit_children < 1:
-            raise ValueError(f"usual_limit_children: {self.usual_limit_children} must be at least 1")
+            raise ValueError(
+                f"usual_limit_children: {self.usual_limit_children} must be at least 1"
+            )
         if self.risk_age_gap_years < 0:
             raise ValueError(f"risk_age_gap_years: {self.risk_age_gap_years} must be >= 0")
         if self.shortlist_length < 1:
@@ -133,7 +135,9 @@ def load_policy(path: str | Path | None = None) -> Policy:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
-        raise InputDataError([FieldError(source, None, None, f"cannot read the file: {exc}")]) from exc
+        raise InputDataError(
+            [FieldError(source, None, None, f"cannot read the file: {exc}")]
+        ) from exc
     except tomllib.TOMLDecodeError as exc:
         raise InputDataError([FieldError(source, None, None, f"not valid TOML: {exc}")]) from exc
     values, errors = _read_values(data, source)
@@ -145,31 +149,58 @@ def load_policy(path: str | Path | None = None) -> Policy:
 def _read_values(data: dict, source: str) -> tuple[dict[tuple[str, str], object], list[FieldError]]:
     errors: list[FieldError] = []
     if data.get("schema_version") != SCHEMA_VERSION:
-        errors.append(FieldError(source, None, "schema_version", "unsupported schema version",
-                                 expected=str(SCHEMA_VERSION), actual=repr(data.get("schema_version"))))
+        errors.append(
+            FieldError(
+                source,
+                None,
+                "schema_version",
+                "unsupported schema version",
+                expected=str(SCHEMA_VERSION),
+                actual=repr(data.get("schema_version")),
+            )
+        )
     for section, body in data.items():
         if section == "schema_version":
             continue
         if not isinstance(body, dict):
-            errors.append(FieldError(source, None, section, "unknown setting", expected="a [section]"))
+            errors.append(
+                FieldError(source, None, section, "unknown setting", expected="a [section]")
+            )
             continue
         for key in body:
             if (section, key) not in _KEYS:
-                errors.append(FieldError(source, None, f"{section}.{key}", "unknown setting",
-                                         expected="a key documented in docs/matching.md"))
+                errors.append(
+                    FieldError(
+                        source,
+                        None,
+                        f"{section}.{key}",
+                        "unknown setting",
+                        expected="a key documented in docs/matching.md",
+                    )
+                )
     values: dict[tuple[str, str], object] = {}
     for (section, key), kind in _KEYS.items():
         name = f"{section}.{key}"
         body = data.get(section, {})
         if not isinstance(body, dict) or key not in body:
-            errors.append(FieldError(source, None, name, "missing setting", expected=_EXPECTED[kind]))
+            errors.append(
+                FieldError(source, None, name, "missing setting", expected=_EXPECTED[kind])
+            )
             continue
         value = body[key]
         if _valid(kind, value):
             values[(section, key)] = value
         else:
-            errors.append(FieldError(source, None, name, "invalid value",
-                                     expected=_EXPECTED[kind], actual=repr(value)))
+            errors.append(
+                FieldError(
+                    source,
+                    None,
+                    name,
+                    "invalid value",
+                    expected=_EXPECTED[kind],
+                    actual=repr(value),
+                )
+            )
     return values, errors
 
 
@@ -190,7 +221,9 @@ def _tenths(miles: object) -> int:
 
 
 def _build(values: dict[tuple[str, str], object]) -> Policy:
-    weights = Weights(**{key: value for (section, key), value in values.items() if section == "weights"})
+    weights = Weights(
+        **{key: value for (section, key), value in values.items() if section == "weights"}
+    )
     primary = _tenths(values[("school", "primary_limit_miles")])
     secondary = _tenths(values[("school", "secondary_limit_miles")])
     ks4 = _tenths(values[("school", "key_stage_4_limit_miles")])

@@ -1,0 +1,420 @@
+"""Integer scores and tiers for every (referral, household, option), vectorised over households.
+
+``score_option`` computes the hard-rule failures, tiers and weighted components for all
+households at once (numpy); ``breakdown`` turns one row into a ``ScoreBreakdown`` that
+explains itself. ``score_candidates`` feeds the allocator. No ranking presentation here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from matching.context import MatchContext
+from matching.domain import (
+    Candidate,
+    Household,
+    HouseholdFeature,
+    HouseholdId,
+    Need,
+    ProviderType,
+    Referral,
+    ReferralId,
+    SchoolUrn,
+    key_stage_for_age,
+)
+from matching.household_table import (
+    FEATURE_BIT,
+    NEED_BIT,
+    PROVIDER_CODE,
+    household_feature_bits,
+    text_key,
+)
+from matching.policy import Policy
+from matching.rules import Option, connected_mask, failure_bits, options_for
+from sufficiency.domain import ChildId
+
+#: Tier bits: a tier's bit is set when its priority is NOT met; tier = 1 + the bits.
+TIER_SIBLINGS, TIER_NEAR, TIER_SCHOOL, TIER_CONNECTED = 8, 4, 2, 1
+_IN_HOUSE_CODES = (PROVIDER_CODE[ProviderType.IN_HOUSE], PROVIDER_CODE[ProviderType.CONNECTED])
+
+
+def tier_number(siblings_ok: bool, near_ok: bool, school_ok: bool, connected_ok: bool) -> int:
+    """Tier 1 (every priority met) to 16, ordering the priorities lexicographically."""
+    return 1 + (
+        TIER_SIBLINGS * (not siblings_ok)
+        + TIER_NEAR * (not near_ok)
+        + TIER_SCHOOL * (not school_ok)
+        + TIER_CONNECTED * (not connected_ok)
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class SchoolCheck:
+    """Whether one child can keep their current school from this household."""
+
+    child_id: ChildId
+    school_urn: SchoolUrn
+    key_stage: int
+    distance_tenths: int | None  # household -> school [tenths of a mile]; None: not located
+    limit_tenths: int  # the policy's limit for the child's key stage [tenths of a mile]
+
+    @property
+    def keeps_school(self) -> bool:
+        return self.distance_tenths is not None and self.distance_tenths <= self.limit_tenths
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreBreakdown:
+    """The tier, every component and the integer total for one (referral, household, option).
+
+    ``total`` is exactly the sum of the six ``*_points`` fields; ``matching.checks``
+    recomputes each from the facts recorded here and the policy's weights.
+    """
+
+    referral_id: ReferralId
+    household_id: HouseholdId
+    child_ids: tuple[ChildId, ...]
+    option_label: str  # "whole group" or "part p of split s"
+    whole_group: bool
+    group_size: int  # children in the whole referral
+    provider: ProviderType
+    tier: int  # 1 (all priorities met) to 16, see ``tier_number``
+    siblings_together: bool  # the priority is met: whole group here, or a single child
+    distance_tenths: int  # home -> household, straight line [tenths of a mile]
+    threshold_tenths: int  # the policy's distance threshold [tenths of a mile]
+    in_area: bool  # the household is inside the council's area
+    schools: tuple[SchoolCheck, ...]  # children of school age with a recorded school
+    connected: bool  # family and friends carer for these children
+    connected_offered: bool  # a suitable connected carer exists for this option
+    essential_needs: tuple[Need, ...]  # all met (a hard rule)
+    desirable_met: tuple[tuple[ChildId, Need], ...]
+    desirable_unmet: tuple[tuple[ChildId, Need], ...]
+    language_matches: int  # children whose every language the household speaks
+    religion_matches: int
+    ethnicity_matches: int
+    wishes_met: tuple[tuple[ChildId, HouseholdFeature], ...]
+    wishes_unmet: tuple[tuple[ChildId, HouseholdFeature], ...]
+    weekly_cost_gbp: float  # per child [GBP/week]
+    distance_points: int
+    needs_points: int
+    culture_points: int
+    wishes_points: int
+    provider_points: int
+    cost_points: int
+    total: int  # [integer points]
+
+    @property
+    def places(self) -> int:
+        return len(self.child_ids)
+
+    @property
+    def miles_from_home(self) -> float:
+        return self.distance_tenths / 10
+
+    @property
+    def beyond_threshold(self) -> bool:
+        return self.distance_tenths > self.threshold_tenths
+
+    @property
+    def children_keeping_school(self) -> int:
+        return sum(check.keeps_school for check in self.schools)
+
+    @property
+    def children_within_threshold(self) -> int:
+        """Children placed within the threshold AND inside the council's area (the tier)."""
+        return self.places if (not self.beyond_threshold and self.in_area) else 0
+
+    @property
+    def components(self) -> dict[str, int]:
+        return {
+            "distance": self.distance_points,
+            "needs": self.needs_points,
+            "culture": self.culture_points,
+            "wishes": self.wishes_points,
+            "provider": self.provider_points,
+            "cost": self.cost_points,
+        }
+
+    def as_candidate(self) -> Candidate:
+        """The allocator's view of this option (``matching.domain.Candidate``)."""
+        return Candidate(
+            referral_id=self.referral_id,
+            household_id=self.household_id,
+            child_ids=self.child_ids,
+            siblings_together=self.whole_group and self.group_size > 1,
+            children_within_threshold=self.children_within_threshold,
+            children_keeping_school=self.children_keeping_school,
+            connected=self.connected,
+            score=self.total,
+        )
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class OptionScores:
+    """Failures, tiers and points for one option over every household row (numpy columns)."""
+
+    option: Option
+    failures: np.ndarray  # bit i: fails ``rules.HARD_RULES[i]``
+    distance_tenths: np.ndarray
+    school_keep: np.ndarray  # children keeping their school
+    connected: np.ndarray
+    connected_offered: bool
+    tier: np.ndarray
+    points: dict[str, np.ndarray]  # component name -> points
+    total: np.ndarray
+    order: np.ndarray  # suitable rows, best first
+
+    @property
+    def suitable_count(self) -> int:
+        return len(self.order)
+
+
+def score_option(context: MatchContext, option: Option, policy: Policy) -> OptionScores:
+    """Score every household for one option, vectorised over the household table."""
+    table, weights, k = context.table, policy.weights, option.size
+    home = context.home_point(option.referral)
+    miles = (
+        np.hypot(table.easting_m - home.easting_m, table.northing_m - home.northing_m) / 1609.344
+    )
+    distance = np.rint(miles * 10).astype(np.int64)
+    failures = failure_bits(table, option, policy)
+    connected = connected_mask(table, option)
+    offered = bool((connected & (failures == 0)).any())
+    near = (distance <= policy.threshold_tenths) & table.in_area(policy.council_la_code)
+    school_keep, school_count = _school_keep(context, option, policy)
+    siblings_ok = option.whole_group or not option.referral.is_sibling_group
+    tier = (
+        1
+        + TIER_SIBLINGS * (not siblings_ok)
+        + TIER_NEAR * ~near
+        + TIER_SCHOOL * (school_keep < school_count)
+        + TIER_CONNECTED * (offered & ~connected)
+    )
+    points = {
+        "distance": -k
+        * (
+            weights.distance_per_tenth_mile * distance
+            + weights.beyond_threshold * (distance > policy.threshold_tenths)
+        ),
+        **_preference_points(context, option, policy),
+        "provider": k * weights.in_house * np.isin(table.provider, _IN_HOUSE_CODES),
+        "cost": -k * weights.cost_per_10_gbp_week * table.cost_tens,
+    }
+    total = sum(points.values())
+    rows = np.flatnonzero(failures == 0)
+    order = rows[np.lexsort((table.id_rank[rows], -total[rows], -school_keep[rows], tier[rows]))]
+    return OptionScores(
+        option, failures, distance, school_keep, connected, offered, tier, points, total, order
+    )
+
+
+def _school_keep(context: MatchContext, option: Option, policy: Policy) -> tuple[np.ndarray, int]:
+    """Per household, how many children stay within their school's limit; and how many could."""
+    table = context.table
+    keep = np.zeros(len(table), dtype=np.int64)
+    count = 0
+    for child in option.children:
+        stage = key_stage_for_age(child.age_on(option.start))
+        if child.school_urn is None or stage is None:
+            continue
+        count += 1
+        point = context.school_point(child.school_urn)
+        if point is None:
+            continue  # not located: nobody can be shown to keep it
+        miles = (
+            np.hypot(table.easting_m - point.easting_m, table.northing_m - point.northing_m)
+            / 1609.344
+        )
+        keep += np.rint(miles * 10).astype(np.int64) <= policy.school_limit_tenths(stage)
+    return keep, count
+
+
+def _preference_points(
+    context: MatchContext, option: Option, policy: Policy
+) -> dict[str, np.ndarray]:
+    table, weights = context.table, policy.weights
+    needs = np.zeros(len(table), dtype=np.int64)
+    culture = np.zeros(len(table), dtype=np.int64)
+    wishes = np.zeros(len(table), dtype=np.int64)
+    for child in option.children:
+        for need in child.desirable_needs:
+            needs += (table.skills & NEED_BIT[need]) != 0
+        for wish in child.wishes:
+            wishes += (table.features & FEATURE_BIT[wish]) != 0
+        if child.languages:
+            speaks = np.zeros(len(table), dtype=np.int64)
+            for language in {text_key(lang) for lang in child.languages}:
+                speaks[table.speakers.get(language, np.empty(0, dtype=np.int64))] += 1
+            culture += weights.language_match * (
+                speaks == len({text_key(x) for x in child.languages})
+            )
+        for code, column, weight in (
+            (table.code(child.religion), table.religion, weights.religion_match),
+            (table.code(child.ethnicity), table.ethnicity, weights.ethnicity_match),
+        ):
+            if code >= 0:
+                culture += weight * (column == code)
+    return {
+        "needs": weights.desirable_need_met * needs,
+        "culture": culture,
+        "wishes": weights.wish_met * wishes,
+    }
+
+
+def breakdown(
+    context: MatchContext, scores: OptionScores, row: int, policy: Policy
+) -> ScoreBreakdown:
+    """Explain one household row of ``scores`` (facts from the ``Household``, points from numpy)."""
+    household = context.households[row]
+    option = scores.option
+    facts = preference_facts(household, option)
+    points = {name: int(values[row]) for name, values in scores.points.items()}
+    return ScoreBreakdown(
+        referral_id=option.referral.referral_id,
+        household_id=household.household_id,
+        child_ids=option.child_ids,
+        option_label=option.label,
+        whole_group=option.whole_group,
+        group_size=option.referral.size,
+        provider=household.provider,
+        tier=int(scores.tier[row]),
+        siblings_together=option.whole_group or not option.referral.is_sibling_group,
+        distance_tenths=int(scores.distance_tenths[row]),
+        threshold_tenths=policy.threshold_tenths,
+        in_area=bool(context.table.in_area(policy.council_la_code)[row]),
+        schools=school_checks(context, household, option, policy),
+        connected=bool(scores.connected[row]),
+        connected_offered=scores.connected_offered,
+        essential_needs=tuple(sorted({n for c in option.children for n in c.essential_needs})),
+        weekly_cost_gbp=household.weekly_cost_gbp,
+        distance_points=points["distance"],
+        needs_points=points["needs"],
+        culture_points=points["culture"],
+        wishes_points=points["wishes"],
+        provider_points=points["provider"],
+        cost_points=points["cost"],
+        total=int(scores.total[row]),
+        **facts,
+    )
+
+
+def preference_facts(household: Household, option: Option) -> dict:
+    """The preference facts for one household (scalar; ``checks`` re-derives points from them)."""
+    features = household_feature_bits(household)
+    speaks = {text_key(lang) for lang in household.languages}
+    children = option.children
+    return {
+        "desirable_met": tuple(
+            (c.child_id, n)
+            for c in children
+            for n in sorted(c.desirable_needs)
+            if n in household.skills
+        ),
+        "desirable_unmet": tuple(
+            (c.child_id, n)
+            for c in children
+            for n in sorted(c.desirable_needs)
+            if n not in household.skills
+        ),
+        "language_matches": sum(
+            bool(c.languages) and {text_key(x) for x in c.languages} <= speaks for c in children
+        ),
+        "religion_matches": sum(_same(c.religion, household.religion) for c in children),
+        "ethnicity_matches": sum(_same(c.ethnicity, household.ethnicity) for c in children),
+        "wishes_met": tuple(
+            (c.child_id, w) for c in children for w in sorted(c.wishes) if features & FEATURE_BIT[w]
+        ),
+        "wishes_unmet": tuple(
+            (c.child_id, w)
+            for c in children
+            for w in sorted(c.wishes)
+            if not features & FEATURE_BIT[w]
+        ),
+    }
+
+
+def _same(a: str, b: str) -> bool:
+    return bool(text_key(a)) and text_key(a) == text_key(b)
+
+
+def school_checks(
+    context: MatchContext, household: Household, option: Option, policy: Policy
+) -> tuple[SchoolCheck, ...]:
+    """School continuity for each school-age child with a recorded school (scalar)."""
+    location = context.table.index[household.household_id]
+    east, north = context.table.easting_m[location], context.table.northing_m[location]
+    checks = []
+    for child in option.children:
+        stage = key_stage_for_age(child.age_on(option.start))
+        if child.school_urn is None or stage is None:
+            continue
+        point = context.school_point(child.school_urn)
+        tenths = (
+            None
+            if point is None
+            else int(
+                np.rint(np.hypot(east - point.easting_m, north - point.northing_m) / 1609.344 * 10)
+            )
+        )
+        checks.append(
+            SchoolCheck(
+                child.child_id, child.school_urn, stage, tenths, policy.school_limit_tenths(stage)
+            )
+        )
+    return tuple(checks)
+
+
+def score_candidates(
+    referrals: Referral | Sequence[Referral],
+    households: Sequence[Household],
+    context: MatchContext,
+    policy: Policy,
+    *,
+    limit_per_option: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[ScoreBreakdown]:
+    """Score every suitable (referral, household, option), best first within each option.
+
+    Parameters
+    ----------
+    referrals : one referral or several; every option (whole group, each allowed part).
+    households : the households ``context`` was built from, in the same order.
+    limit_per_option : keep only the best N households per option (None: all suitable).
+    progress : called as ``progress(referrals_done, referrals_total)``.
+
+    Returns
+    -------
+    list of ScoreBreakdown
+        Only households passing every hard rule; ``.as_candidate()`` gives the allocator's unit.
+
+    Raises
+    ------
+    ValueError
+        If ``context`` was built from different households.
+    """
+    referrals = [referrals] if isinstance(referrals, Referral) else list(referrals)
+    if not context.matches(households):
+        raise ValueError("households: the matching context was built from different households")
+    result: list[ScoreBreakdown] = []
+    for done, referral in enumerate(referrals, start=1):
+        for option in options_for(referral):
+            scores = score_option(context, option, policy)
+            rows = scores.order if limit_per_option is None else scores.order[:limit_per_option]
+            result.extend(breakdown(context, scores, int(row), policy) for row in rows)
+        if progress is not None:
+            progress(done, len(referrals))
+    return result
+
+
+__all__ = [
+    "ScoreBreakdown",
+    "SchoolCheck",
+    "OptionScores",
+    "score_option",
+    "breakdown",
+    "score_candidates",
+    "tier_number",
+]
