@@ -6,6 +6,9 @@ Pure string handling with the two postcode errors; no look-up (that is ``matchin
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+
+from sufficiency.errors import FieldError
 
 _OUTCODE = r"[A-Z]{1,2}[0-9][A-Z0-9]?"
 _POSTCODE_RE = re.compile(rf"({_OUTCODE})([0-9][A-Z]{{2}})")
@@ -75,3 +78,18 @@ def normalise_sector(text: str) -> str:
             "then the first digit of the inward code)"
         )
     return f"{match.group(1)} {match.group(2)}"
+
+
+def normalise_postcodes(
+    texts: Iterable[object], source: str, field: str = "postcode", first_row: int = 1
+) -> tuple[list[str | None], list[FieldError]]:
+    """Normalise each postcode; a malformed one becomes None plus a ``FieldError`` for its row."""
+    normals: list[str | None] = []
+    errors: list[FieldError] = []
+    for i, text in enumerate(texts):
+        try:
+            normals.append(normalise_postcode(text))  # type: ignore[arg-type]
+        except PostcodeFormatError as exc:
+            normals.append(None)
+            errors.append(FieldError(source, first_row + i, field, str(exc)))
+    return normals, errors

@@ -26,6 +26,7 @@ from matching.geo import (
     normalise_postcode,
     normalise_sector,
 )
+from matching.postcodes import normalise_postcodes
 from sufficiency.errors import InputDataError
 
 FORMAT_HINT = (
@@ -298,3 +299,23 @@ def test_grid_conversion_matches_the_reference(gazetteer: Gazetteer) -> None:
     location = gazetteer.locate("SW1A 1AA")
     assert_allclose([location.latitude, location.longitude], [51.50101, -0.14159], atol=6e-6)
     assert np.isfinite(location.latitude)
+
+
+def test_normalise_postcodes_collects_row_errors() -> None:
+    normals, errors = normalise_postcodes(["n176aa", "N17", None], "homes.csv", "home", 2)
+    assert normals == ["N17 6AA", None, None]
+    assert [str(e) for e in errors] == [
+        f'homes.csv row 3, field "home": "***" is not a full UK postcode {FORMAT_HINT}',
+        f'homes.csv row 4, field "home": a postcode must be text, not NoneType {FORMAT_HINT}',
+    ]
+
+
+def test_unit_postcodes_in_an_la(gazetteer: Gazetteer) -> None:
+    haringey = gazetteer.unit_postcodes("309")
+    assert haringey == gazetteer.unit_postcodes("E09000014")
+    assert "N17 6AA" in haringey and "HA1 2JG" not in haringey
+    assert haringey == sorted(haringey, key=lambda p: p.replace(" ", ""))
+    east, north, precisions = gazetteer.locate_many(haringey[:200])
+    assert set(precisions) == {Precision.UNIT}
+    assert all(gazetteer.locate(p).la_code == "309" for p in haringey[::500])
+    assert gazetteer.unit_postcodes("999") == [] and gazetteer.unit_postcodes("") == []
