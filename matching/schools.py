@@ -84,7 +84,8 @@ def schools_in_la(la_code: str | int) -> list[School]:
 def find_schools(text: str, *, la_code: str | int | None = None, limit: int = 20) -> list[School]:
     """Schools whose URN equals ``text`` or whose name or town contains every word of it.
 
-    For pick-lists on forms; results are ordered by name and cut to ``limit``.
+    For pick-lists on forms: names starting with ``text`` come first, then names holding every
+    word, then town matches, each by name; cut to ``limit``.
     """
     directory = _gias()
     words = text.casefold().split()
@@ -100,8 +101,14 @@ def find_schools(text: str, *, la_code: str | int | None = None, limit: int = 20
         if (wanted is None or school.la_code == wanted)
         and all(w in f"{school.name} {directory.towns[urn]}".casefold() for w in words)
     ]
-    found.sort(key=lambda school: (school.name.casefold(), school.urn))
+    found.sort(key=lambda school: _search_rank(school, words, text.strip().casefold()))
     return found[:limit]
+
+
+def _search_rank(school: School, words: list[str], phrase: str) -> tuple:
+    """Name starting with the phrase first, then all words in the name, then town matches."""
+    name = school.name.casefold()
+    return (not name.startswith(phrase), not all(w in name for w in words), name, school.urn)
 
 
 def read_schools_csv(path: Path | str, *, gazetteer: Gazetteer | None = None) -> SchoolDirectory:
