@@ -72,6 +72,8 @@ class Gazetteer:
             return cls._default
 
     def _load(self) -> None:
+        if self._loaded:  # fast path once loaded; the lock guards the first load only
+            return
         with self._lock:
             if self._loaded:
                 return

@@ -9,6 +9,8 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
 from matching.domain import GridPoint, Precision
@@ -42,6 +44,11 @@ DATA_NOTE = (
 @pytest.fixture(scope="module")
 def gazetteer() -> Gazetteer:
     return Gazetteer.default()
+
+
+@pytest.fixture(scope="module")
+def all_units(gazetteer: Gazetteer) -> list[str]:
+    return gazetteer.unit_postcodes()
 
 
 @pytest.mark.parametrize(
@@ -319,3 +326,51 @@ def test_unit_postcodes_in_an_la(gazetteer: Gazetteer) -> None:
     assert set(precisions) == {Precision.UNIT}
     assert all(gazetteer.locate(p).la_code == "309" for p in haringey[::500])
     assert gazetteer.unit_postcodes("999") == [] and gazetteer.unit_postcodes("") == []
+
+
+_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+# Outward codes A9, A99, AA9, AA99, A9A, AA9A; inward code 9AA.
+_outcodes = st.one_of(
+    st.builds(
+        lambda a, d: f"{a}{d}", st.text(_LETTERS, min_size=1, max_size=2), st.integers(0, 99)
+    ),
+    st.builds(
+        lambda a, d, t: f"{a}{d}{t}",
+        st.text(_LETTERS, min_size=1, max_size=2),
+        st.integers(0, 9),
+        st.sampled_from(_LETTERS),
+    ),
+)
+_postcodes = st.builds(
+    lambda out, sector, unit: f"{out} {sector}{unit}",
+    _outcodes,
+    st.integers(0, 9),
+    st.text(_LETTERS, min_size=2, max_size=2),
+)
+
+
+@given(
+    _postcodes,
+    st.lists(st.sampled_from(["", " ", "  ", "\t"]), min_size=8, max_size=8),
+    st.booleans(),
+)
+def test_normalising_any_spelling_gives_the_standard_form(postcode, gaps, lower) -> None:
+    squashed = postcode.replace(" ", "")
+    typed = "".join(gap + char for gap, char in zip(gaps, squashed, strict=False))
+    typed = typed.lower() if lower else typed
+    assert normalise_postcode(typed) == postcode
+    assert normalise_postcode(normalise_postcode(typed)) == postcode
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.integers(0, 1_742_637), min_size=1, max_size=40))
+def test_locate_many_agrees_with_locate_for_real_units(gazetteer, all_units, rows) -> None:
+    chosen = [all_units[row] for row in rows]
+    east, north, precisions = gazetteer.locate_many(chosen)
+    for i, postcode in enumerate(chosen):
+        location = gazetteer.locate(postcode)
+        assert (east[i], north[i], precisions[i]) == (
+            location.point.easting_m,
+            location.point.northing_m,
+            Precision.UNIT,
+        )
