@@ -10,8 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-import numpy as np
-
 from matching.context import MatchContext
 from matching.domain import (
     Candidate,
@@ -27,18 +25,21 @@ from matching.domain import (
 )
 from matching.household_table import (
     FEATURE_BIT,
-    NEED_BIT,
-    PROVIDER_CODE,
     household_feature_bits,
     text_key,
 )
+from matching.options import Option, options_for
 from matching.policy import Policy
-from matching.rules import Option, connected_mask, failure_bits, options_for
+from matching.score_arrays import (
+    TIER_CONNECTED,
+    TIER_NEAR,
+    TIER_SCHOOL,
+    TIER_SIBLINGS,
+    OptionScores,
+    score_option,
+    tenths_of_mile,
+)
 from sufficiency.domain import ChildId
-
-#: Tier bits: a tier's bit is set when its priority is NOT met; tier = 1 + the bits.
-TIER_SIBLINGS, TIER_NEAR, TIER_SCHOOL, TIER_CONNECTED = 8, 4, 2, 1
-_IN_HOUSE_CODES = (PROVIDER_CODE[ProviderType.IN_HOUSE], PROVIDER_CODE[ProviderType.CONNECTED])
 
 
 def tier_number(siblings_ok: bool, near_ok: bool, school_ok: bool, connected_ok: bool) -> int:
@@ -152,118 +153,6 @@ class ScoreBreakdown:
         )
 
 
-@dataclass(frozen=True, slots=True, eq=False)
-class OptionScores:
-    """Failures, tiers and points for one option over every household row (numpy columns)."""
-
-    option: Option
-    failures: np.ndarray  # bit i: fails ``rules.HARD_RULES[i]``
-    distance_tenths: np.ndarray
-    school_keep: np.ndarray  # children keeping their school
-    connected: np.ndarray
-    connected_offered: bool
-    tier: np.ndarray
-    points: dict[str, np.ndarray]  # component name -> points
-    total: np.ndarray
-    order: np.ndarray  # suitable rows, best first
-
-    @property
-    def suitable_count(self) -> int:
-        return len(self.order)
-
-
-def score_option(context: MatchContext, option: Option, policy: Policy) -> OptionScores:
-    """Score every household for one option, vectorised over the household table."""
-    table, weights, k = context.table, policy.weights, option.size
-    home = context.home_point(option.referral)
-    miles = (
-        np.hypot(table.easting_m - home.easting_m, table.northing_m - home.northing_m) / 1609.344
-    )
-    distance = np.rint(miles * 10).astype(np.int64)
-    failures = failure_bits(table, option, policy)
-    connected = connected_mask(table, option)
-    offered = bool((connected & (failures == 0)).any())
-    near = (distance <= policy.threshold_tenths) & table.in_area(policy.council_la_code)
-    school_keep, school_count = _school_keep(context, option, policy)
-    siblings_ok = option.whole_group or not option.referral.is_sibling_group
-    tier = (
-        1
-        + TIER_SIBLINGS * (not siblings_ok)
-        + TIER_NEAR * ~near
-        + TIER_SCHOOL * (school_keep < school_count)
-        + TIER_CONNECTED * (offered & ~connected)
-    )
-    points = {
-        "distance": -k
-        * (
-            weights.distance_per_tenth_mile * distance
-            + weights.beyond_threshold * (distance > policy.threshold_tenths)
-        ),
-        **_preference_points(context, option, policy),
-        "provider": k * weights.in_house * np.isin(table.provider, _IN_HOUSE_CODES),
-        "cost": -k * weights.cost_per_10_gbp_week * table.cost_tens,
-    }
-    total = sum(points.values())
-    rows = np.flatnonzero(failures == 0)
-    order = rows[np.lexsort((table.id_rank[rows], -total[rows], -school_keep[rows], tier[rows]))]
-    return OptionScores(
-        option, failures, distance, school_keep, connected, offered, tier, points, total, order
-    )
-
-
-def _school_keep(context: MatchContext, option: Option, policy: Policy) -> tuple[np.ndarray, int]:
-    """Per household, how many children stay within their school's limit; and how many could."""
-    table = context.table
-    keep = np.zeros(len(table), dtype=np.int64)
-    count = 0
-    for child in option.children:
-        stage = key_stage_for_age(child.age_on(option.start))
-        if child.school_urn is None or stage is None:
-            continue
-        count += 1
-        point = context.school_point(child.school_urn)
-        if point is None:
-            continue  # not located: nobody can be shown to keep it
-        miles = (
-            np.hypot(table.easting_m - point.easting_m, table.northing_m - point.northing_m)
-            / 1609.344
-        )
-        keep += np.rint(miles * 10).astype(np.int64) <= policy.school_limit_tenths(stage)
-    return keep, count
-
-
-def _preference_points(
-    context: MatchContext, option: Option, policy: Policy
-) -> dict[str, np.ndarray]:
-    table, weights = context.table, policy.weights
-    needs = np.zeros(len(table), dtype=np.int64)
-    culture = np.zeros(len(table), dtype=np.int64)
-    wishes = np.zeros(len(table), dtype=np.int64)
-    for child in option.children:
-        for need in child.desirable_needs:
-            needs += (table.skills & NEED_BIT[need]) != 0
-        for wish in child.wishes:
-            wishes += (table.features & FEATURE_BIT[wish]) != 0
-        if child.languages:
-            speaks = np.zeros(len(table), dtype=np.int64)
-            for language in {text_key(lang) for lang in child.languages}:
-                speaks[table.speakers.get(language, np.empty(0, dtype=np.int64))] += 1
-            culture += weights.language_match * (
-                speaks == len({text_key(x) for x in child.languages})
-            )
-        for code, column, weight in (
-            (table.code(child.religion), table.religion, weights.religion_match),
-            (table.code(child.ethnicity), table.ethnicity, weights.ethnicity_match),
-        ):
-            if code >= 0:
-                culture += weight * (column == code)
-    return {
-        "needs": weights.desirable_need_met * needs,
-        "culture": culture,
-        "wishes": weights.wish_met * wishes,
-    }
-
-
 def breakdown(
     context: MatchContext, scores: OptionScores, row: int, policy: Policy
 ) -> ScoreBreakdown:
@@ -344,21 +233,15 @@ def school_checks(
     context: MatchContext, household: Household, option: Option, policy: Policy
 ) -> tuple[SchoolCheck, ...]:
     """School continuity for each school-age child with a recorded school (scalar)."""
-    location = context.table.index[household.household_id]
-    east, north = context.table.easting_m[location], context.table.northing_m[location]
+    row = context.table.index[household.household_id]
+    east, north = context.table.easting_m[row : row + 1], context.table.northing_m[row : row + 1]
     checks = []
     for child in option.children:
         stage = key_stage_for_age(child.age_on(option.start))
         if child.school_urn is None or stage is None:
             continue
         point = context.school_point(child.school_urn)
-        tenths = (
-            None
-            if point is None
-            else int(
-                np.rint(np.hypot(east - point.easting_m, north - point.northing_m) / 1609.344 * 10)
-            )
-        )
+        tenths = None if point is None else int(tenths_of_mile(point, east, north)[0])
         checks.append(
             SchoolCheck(
                 child.child_id, child.school_urn, stage, tenths, policy.school_limit_tenths(stage)
