@@ -1,0 +1,270 @@
+"""The CP-SAT model of the joint allocation: one 0/1 variable per option, one unit per rule.
+
+Builds and solves one tier at a time; the lexicographic driver (``matching.allocate``) fixes
+each proven tier before the next. Candidate generation, pruning and explanations live there.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from matching.allocation_checks import parts_conflict
+from matching.allocation_types import AllocationInstance, candidate_tiers
+from matching.domain import Candidate, ChildId, HouseholdId
+
+logger = logging.getLogger(__name__)
+
+PartKey = tuple[int, int, int]
+"""(referral index, mode index, part index): one part of one way of placing a referral."""
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """One 0/1 decision: a candidate used as a given part, or a stand-in for pruned candidates.
+
+    A *virtual* option (``candidate is None``) is the relaxation used to bound pruning: it
+    carries the best value of each tier over the pruned candidates of its part and uses no
+    household, so a model with it can only do better than the full model.
+    """
+
+    part_key: PartKey
+    tiers: tuple[int, int, int, int, int]
+    candidate: Candidate | None = None
+
+    @property
+    def is_virtual(self) -> bool:
+        return self.candidate is None
+
+    @property
+    def household_id(self) -> HouseholdId | None:
+        return None if self.candidate is None else self.candidate.household_id
+
+    @property
+    def size(self) -> int:
+        return len(self.candidate.child_ids) if self.candidate is not None else 0
+
+
+def part_lookup(instance: AllocationInstance) -> list[dict[frozenset[ChildId], list[tuple[int, int]]]]:
+    """For each referral: children of a part -> every (mode, part) it appears as."""
+    lookup: list[dict[frozenset[ChildId], list[tuple[int, int]]]] = []
+    for unit in instance.referrals:
+        parts: dict[frozenset[ChildId], list[tuple[int, int]]] = defaultdict(list)
+        for mode_index, mode in enumerate(unit.modes):
+            for part_index, part in enumerate(mode):
+                parts[part].append((mode_index, part_index))
+        lookup.append(parts)
+    return lookup
+
+
+def build_options(
+    instance: AllocationInstance,
+    candidate_indices: Iterable[int],
+    virtual: Mapping[PartKey, tuple[int, int, int, int, int]] | None = None,
+) -> list[Option]:
+    """Options for the kept candidates (one per mode their children form a part of) plus virtuals."""
+    lookup = part_lookup(instance)
+    options: list[Option] = []
+    for index in candidate_indices:
+        candidate = instance.candidates[index]
+        referral_index = instance.referral_index[candidate.referral_id]
+        for mode, part in lookup[referral_index].get(frozenset(candidate.child_ids), ()):
+            options.append(Option((referral_index, mode, part), candidate_tiers(candidate), candidate))
+    for key, tiers in sorted((virtual or {}).items()):
+        options.append(Option(key, tiers))
+    return options
+
+
+@dataclass(frozen=True, slots=True)
+class TierSolve:
+    """The outcome of optimising one tier."""
+
+    status: str
+    """"optimal", "feasible" (time limit, gap open), "infeasible", "model_invalid" or "unknown"."""
+    selected: tuple[int, ...]
+    """Indices of the options set to 1 (empty without a solution)."""
+    value: int | None
+    """The tier's value in the solution, virtual options included [tier units]."""
+    bound: int | None
+    """Proven upper bound on the tier's value for this model [tier units]."""
+    wall_s: float
+    """Solver wall time [s]."""
+
+    def virtual_used(self, options: Sequence[Option]) -> list[int]:
+        return [i for i in self.selected if options[i].is_virtual]
+
+
+_STATUS = {
+    cp_model.OPTIMAL: "optimal",
+    cp_model.FEASIBLE: "feasible",
+    cp_model.INFEASIBLE: "infeasible",
+    cp_model.MODEL_INVALID: "model_invalid",
+    cp_model.UNKNOWN: "unknown",
+}
+
+
+class AllocationModel:
+    """CP-SAT model over a list of options, with the allocation's rules as constraints.
+
+    Rules:
+    - each referral is placed in at most one mode (together, or one allowed split);
+    - each part of that mode goes to at most one household, and parts of one referral go to
+      different households;
+    - a household's vacancies are shared by every referral placed there;
+    - the usual limit of fostered children holds unless they are all siblings or it is exempt;
+    - children of different referrals who may not live together are not placed together;
+    - pinned pairings are used (forbidden ones were never made options).
+    """
+
+    def __init__(self, instance: AllocationInstance, options: Sequence[Option]):
+        self.instance = instance
+        self.options = list(options)
+        self.model = cp_model.CpModel()
+        self.x = [self.model.NewBoolVar(f"x{i}") for i in range(len(self.options))]
+        self._by_household: dict[HouseholdId, list[int]] = defaultdict(list)
+        for i, option in enumerate(self.options):
+            if option.household_id is not None:
+                self._by_household[option.household_id].append(i)
+        self._add_one_mode_per_referral()
+        self._add_split_parts_apart()
+        self._add_vacancy_capacity()
+        self._add_usual_limit()
+        self._add_compatibility()
+        self._add_pins()
+
+    def _add_one_mode_per_referral(self) -> None:
+        # A referral is placed one way only: together, or as one allowed split, and each part
+        # of that way goes to at most one household.
+        by_referral: dict[int, dict[int, dict[int, list[int]]]] = defaultdict(lambda: defaultdict(dict))
+        for i, option in enumerate(self.options):
+            referral, mode, part = option.part_key
+            by_referral[referral][mode].setdefault(part, []).append(i)
+        for referral, modes in sorted(by_referral.items()):
+            if len(modes) == 1:
+                for indices in next(iter(modes.values())).values():
+                    self.model.AddAtMostOne(self.x[i] for i in indices)
+                continue
+            chosen = {mode: self.model.NewBoolVar(f"mode_r{referral}_m{mode}") for mode in modes}
+            self.model.AddAtMostOne(chosen.values())
+            for mode, parts in modes.items():
+                for indices in parts.values():
+                    self.model.Add(sum(self.x[i] for i in indices) <= chosen[mode])
+
+    def _add_split_parts_apart(self) -> None:
+        # Parts of one referral go to different households (one household means "together").
+        for indices in self._by_household.values():
+            per_referral: dict[int, list[int]] = defaultdict(list)
+            for i in indices:
+                per_referral[self.options[i].part_key[0]].append(i)
+            for same in per_referral.values():
+                if len({self.options[i].part_key for i in same}) > 1:
+                    self.model.AddAtMostOne(self.x[i] for i in same)
+
+    def _add_vacancy_capacity(self) -> None:
+        # A household's vacancies are shared by every referral placed there.
+        for household_id, indices in self._by_household.items():
+            room = self.instance.household(household_id)
+            if sum(self.options[i].size for i in indices) > room.vacancies:
+                self.model.Add(sum(self.options[i].size * self.x[i] for i in indices) <= room.vacancies)
+
+    def _add_usual_limit(self) -> None:
+        # At most the usual limit of fostered children (three), unless they are all siblings or
+        # the household is exempt. A referral's children are siblings of each other and of
+        # placed children whose sibling group is that referral; no one else's.
+        limit = self.instance.usual_limit_children
+        for household_id, indices in self._by_household.items():
+            room = self.instance.household(household_id)
+            new = sum(self.options[i].size * self.x[i] for i in indices)
+            if room.usual_limit_exempt or sum(self.options[i].size for i in indices) + room.placed_count <= limit:
+                continue
+            room_left = max(0, limit - room.placed_count)
+            if room.placed_count > 0:
+                others = [i for i in indices if self._referral_id(i) != room.placed_sibling_group]
+                if len(others) == len(indices):
+                    self.model.Add(new <= room_left)
+                    continue
+                only_siblings = self.model.NewBoolVar(f"only_siblings_{household_id}")
+                self.model.Add(sum(self.x[i] for i in others) == 0).OnlyEnforceIf(only_siblings)
+            else:
+                only_siblings = self.model.NewBoolVar(f"one_group_{household_id}")
+                self.model.AddAtMostOne(self.x[i] for i in indices).OnlyEnforceIf(only_siblings)
+            self.model.Add(new <= room_left).OnlyEnforceIf(only_siblings.Not())
+
+    def _referral_id(self, i: int) -> str:
+        return self.instance.referrals[self.options[i].part_key[0]].referral_id
+
+    def _add_compatibility(self) -> None:
+        # Children of different referrals sharing a household must be compatible: a child who
+        # poses a risk to younger children is not placed with a much younger child.
+        gap = self.instance.risk_age_gap_years
+        for indices in self._by_household.values():
+            parts = [(i, self._part_of(i)) for i in indices]
+            risky = [(i, part) for i, part in parts if part[1] & part[0].risky_child_ids]
+            for i, first in risky:
+                for j, second in parts:
+                    same_referral = first[0].referral_id == second[0].referral_id
+                    if i != j and not same_referral and parts_conflict(first, second, gap):
+                        self.model.AddBoolOr([self.x[i].Not(), self.x[j].Not()])
+
+    def _add_pins(self) -> None:
+        # An officer's pinned pairing is used (for some part of the referral).
+        for referral_id, household_id in sorted(self.instance.pins):
+            indices = [
+                i for i in self._by_household.get(household_id, [])
+                if self.options[i].candidate.referral_id == referral_id  # type: ignore[union-attr]
+            ]
+            self.model.AddBoolOr([self.x[i] for i in indices] or [self.model.NewConstant(0)])
+
+    def _part_of(self, i: int):
+        option = self.options[i]
+        return (self.instance.referrals[option.part_key[0]], frozenset(option.candidate.child_ids))  # type: ignore[union-attr]
+
+    def tier_expression(self, tier: int) -> cp_model.LinearExpr:
+        """The tier's value as a linear expression over the option variables."""
+        return cp_model.LinearExpr.WeightedSum(self.x, [o.tiers[tier] for o in self.options])
+
+    def require_at_least(self, tier: int, value: int) -> None:
+        """Hold a proven tier: later tiers may not give any of it back."""
+        self.model.Add(self.tier_expression(tier) >= value)
+
+    def hint(self, selected_keys: set[tuple]) -> None:
+        """Start the search from a previous solution (keys from ``option_key``)."""
+        for variable, option in zip(self.x, self.options, strict=True):
+            self.model.AddHint(variable, option_key(option) in selected_keys)
+
+    def solve(self, tier: int, *, time_limit_s: float = 10.0, workers: int = 2,
+              log_search_progress: bool = False) -> TierSolve:
+        """Maximise one tier, then use as few virtual options as possible at that value."""
+        virtual = [self.x[i] for i, o in enumerate(self.options) if o.is_virtual]
+        scale = len(virtual) + 1
+        self.model.Maximize(scale * self.tier_expression(tier) - sum(virtual))
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = max(0.01, time_limit_s)
+        solver.parameters.num_workers = workers
+        solver.parameters.log_search_progress = log_search_progress
+        started = time.perf_counter()
+        code = solver.Solve(self.model)
+        wall_s = time.perf_counter() - started
+        status = _STATUS.get(code, "unknown")
+        if status not in ("optimal", "feasible"):
+            return TierSolve(status, (), None, None, wall_s)
+        selected = tuple(i for i, variable in enumerate(self.x) if solver.BooleanValue(variable))
+        value = sum(self.options[i].tiers[tier] for i in selected)
+        if status == "optimal":
+            bound = value
+        else:
+            bound = int((solver.BestObjectiveBound() + len(virtual)) // scale)
+        return TierSolve(status, selected, value, max(bound, value), wall_s)
+
+
+def option_key(option: Option) -> tuple:
+    """A stable identity for an option across rebuilt models (for hints)."""
+    candidate = option.candidate
+    if candidate is None:
+        return ("virtual", option.part_key)
+    return (candidate.referral_id, candidate.household_id, tuple(sorted(candidate.child_ids)), option.part_key[1])
