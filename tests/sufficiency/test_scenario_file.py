@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (exact error texts are long by design)
 """Scenario TOML loading: good files become ``Scenario``; bad ones name every key and line."""
 
 from __future__ import annotations
