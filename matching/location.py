@@ -7,7 +7,7 @@ Pure numeric code plus geopy's geodesic; the look-up from postcode to ``Location
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 from geopy.distance import geodesic
@@ -64,6 +64,13 @@ class Location:
     def masked_postcode(self) -> str:
         """The postcode with its inward code hidden, for logs ("N17 ***")."""
         return mask_postcode(self.postcode)
+
+    def __repr__(self) -> str:
+        # Masked, so that logging a Location never writes a full (possibly a child's) postcode.
+        rest = ", ".join(
+            f"{f.name}={getattr(self, f.name)!r}" for f in fields(self) if f.name != "postcode"
+        )
+        return f"Location(postcode={self.masked_postcode!r}, {rest})"
 
 
 def in_la(location: Location, la_code: str | int) -> bool:

@@ -141,6 +141,8 @@ def test_unit_postcode_is_located_by_its_own_coordinates(gazetteer: Gazetteer) -
     # GIAS/pyproj give 51.579894, -0.327674 for this school's postcode.
     assert_allclose([location.latitude, location.longitude], [51.579894, -0.327674], atol=2e-6)
     assert location.masked_postcode == "HA1 ***"
+    assert repr(location).startswith("Location(postcode='HA1 ***', point=GridPoint(easting_m=")
+    assert "2JG" not in repr(location) and "2JG" not in f"{location}"
 
 
 def test_made_up_unit_in_a_real_sector_falls_back_to_the_sector(gazetteer: Gazetteer) -> None:
