@@ -69,6 +69,7 @@ class Shortlist:
     note: str
     context: MatchContext
     policy: Policy
+    length: int  # entries shown per option
 
     @property
     def entries(self) -> tuple[ShortlistEntry, ...]:
@@ -127,7 +128,7 @@ def rank(
     ranked = [_rank_option(context, options[0], policy, length)]
     if ranked[0].suitable_count == 0 and len(options) > 1:
         ranked += [_rank_option(context, option, policy, length) for option in options[1:]]
-    return Shortlist(referral, tuple(ranked), _note(referral, ranked), context, policy)
+    return Shortlist(referral, tuple(ranked), _note(referral, ranked), context, policy, length)
 
 
 def _rank_option(
@@ -282,7 +283,7 @@ def _verdict(shortlist: Shortlist, scores: OptionScores, row: int) -> OptionVerd
     position = int(np.flatnonzero(scores.order == row)[0]) + 1
     item = breakdown(context, scores, row, policy)
     best = breakdown(context, scores, int(scores.order[0]), policy)
-    shown = position <= policy.shortlist_length
+    shown = position <= shortlist.length
     where = "on the shortlist" if shown else "suitable but below the shortlist"
     text = (
         f"{label.capitalize()}: {where}, ranked {position} of {scores.suitable_count} "
