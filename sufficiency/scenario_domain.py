@@ -136,11 +136,15 @@ class ApprovalType:
             raise ValueError(f"max_sibling_group: {self.max_sibling_group} must be 1 or more")
 
     def covers(self, age_band: AgeBand) -> bool:
-        """Whether every age in the band is within the approval (bands are planned as a whole)."""
-        return (
-            self.age_min_years <= age_band.min_age_years
-            and age_band.max_age_years <= self.age_max_years
-        )
+        """Whether the approval includes at least half the band's ages (bands are planned whole).
+
+        E.g. 0-3 covers "under 1" and "1-4" (3 of its 4 ages); 14-17 covers "16-17" but not
+        "10-15" (2 of its 6 ages).
+        """
+        low = max(self.age_min_years, age_band.min_age_years)
+        high = min(self.age_max_years, age_band.max_age_years)
+        width = age_band.max_age_years - age_band.min_age_years + 1
+        return high >= low and 2 * (high - low + 1) >= width
 
 
 @dataclass(frozen=True, slots=True)

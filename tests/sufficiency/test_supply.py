@@ -24,7 +24,7 @@ from sufficiency.supply import Capacity, FosteringPool, PlaceGroup, SupplyBaseli
 from sufficiency.supply_overflow import Need, accepts, place_children, steps
 
 ANY_AGE = ApprovalType(0, 17, 1)
-TEENS = ApprovalType(11, 17, 1)
+TEENS = ApprovalType(14, 17, 1)
 SIBLINGS = ApprovalType(0, 17, 3)
 SPECIALIST = ApprovalType(0, 17, 1, frozenset({"disability"}))
 H = HomeType
