@@ -6,6 +6,7 @@ Coordinates quoted in comments are the packaged OS Code-Point Open 2025.2 values
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -376,3 +377,32 @@ def test_locate_many_agrees_with_locate_for_real_units(gazetteer, all_units, row
             location.point.northing_m,
             Precision.UNIT,
         )
+
+
+def test_every_public_name_is_documented() -> None:
+    from pathlib import Path
+
+    import matching.geo
+    import matching.geo_cli
+    import matching.schools
+
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "geography.md").read_text("utf-8")
+    names = list(matching.geo.__all__) + [
+        "load_schools",
+        "load_school_points",
+        "school_point",
+        "schools_in_la",
+        "find_schools",
+        "read_schools_csv",
+        "grid_to_wgs84",
+        "wgs84_to_grid",
+        "unit_postcodes",
+        "locate_many",
+        "locate_sector",
+        "locate_district",
+        "local_authority",
+        "local_authorities",
+    ]
+    names += [command.name for command in matching.geo_cli.COMMANDS]
+    spans = " ".join(re.findall(r"`([^`]*)`", docs))  # text inside backticks
+    assert [name for name in names if not re.search(rf"\b{name}\b", spans)] == []
