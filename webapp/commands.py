@@ -1,7 +1,338 @@
-"""Command-line adapter (placeholder until its issue lands): contributes ``COMMANDS``."""
+"""Operational commands: ``serve``, ``demo load``, ``db``, ``import``, ``export``, ``decide``.
+
+Thin wrappers over ``webapp.store`` and its import/export modules. Bad input exits with
+code 2 and every problem on stderr; a decision that can no longer be made exits with 1.
+Progress goes to stderr; ``--json`` prints data (or the error shape) on stdout.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import getpass
+import json
+import os
+from pathlib import Path
+from typing import Any
+
 import click
 
-COMMANDS: list[click.Command] = []
+from sufficiency.errors import InputDataError
+from webapp.store import (
+    DATABASE_URL_ENV,
+    Store,
+    StoreError,
+    UnknownRecordError,
+    resolve_database_url,
+)
+
+database_option = click.option(
+    "--database",
+    metavar="URL_OR_PATH",
+    help=f"SQLAlchemy URL or SQLite file [default: ${DATABASE_URL_ENV}, else instance/planner.sqlite3].",
+)
+json_option = click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+
+
+def _progress(message: str) -> None:
+    click.echo(message, err=True)
+
+
+def _open(database: str | None) -> Store:
+    store = Store(database)
+    store.upgrade()
+    return store
+
+
+def _fail_input(error: InputDataError, as_json: bool = False) -> None:
+    """Every problem on stderr (and the JSON error shape on stdout), then exit 2."""
+    for line in str(error).splitlines():
+        click.echo(line, err=True)
+    if as_json:
+        errors = [
+            e.as_dict() if hasattr(e, "as_dict") else {"message": str(e)} for e in error.errors
+        ]
+        click.echo(json.dumps({"ok": False, "errors": errors, "status": 400}, indent=2))
+    raise SystemExit(2)
+
+
+def _echo(as_json: bool, data: Any, text: str) -> None:
+    click.echo(json.dumps(data, indent=2, default=str) if as_json else text)
+
+
+def _officer(by: str | None) -> str:
+    if by:
+        return by
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # pragma: no cover - no user name in some containers
+        return "unknown"
+
+
+# -- serve and demo ----------------------------------------------------------------------
+
+
+@click.command()
+@click.option("--demo", is_flag=True, help="Load the synthetic demo council if the store is empty.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
+@database_option
+def serve(demo: bool, host: str, port: int, database: str | None) -> None:
+    """Run the web app (creating the database, and loading the demo council with --demo)."""
+    from webapp import create_app
+
+    try:
+        app = create_app()
+    except ValueError as error:
+        raise click.UsageError(str(error)) from error
+    if database or os.environ.get(DATABASE_URL_ENV):
+        app.config["DATABASE_URL"] = resolve_database_url(database)
+    store = _open(str(app.config["DATABASE_URL"]))
+    if demo and store.is_empty():
+        _load_demo(store, seed=None)
+    app.config["DEMO"] = bool(demo or app.config.get("DEMO"))
+    click.echo(f"Serving {store!r} on http://{host}:{port}/", err=True)
+    app.run(host=host, port=port)
+
+
+def _load_demo(store: Store, seed: int | None) -> None:
+    from sufficiency.demo_council import build_demo_council
+
+    _progress("building the synthetic demo council")
+    council = build_demo_council() if seed is None else build_demo_council(seed=seed)
+    store.load_demo(council, progress=_progress)
+
+
+@click.group()
+def demo() -> None:
+    """The synthetic demo council (no real children's data)."""
+
+
+@demo.command("load")
+@click.option("--seed", type=int, default=None, help="Random seed (default: the demo's own).")
+@database_option
+def demo_load(seed: int | None, database: str | None) -> None:
+    """Fill an empty store with the synthetic demo council."""
+    store = _open(database)
+    if not store.is_empty():
+        click.echo(
+            f"{store!r} already holds data; the demo is only loaded into an empty store.", err=True
+        )
+        raise SystemExit(2)
+    _load_demo(store, seed)
+    click.echo(f"Loaded the demo council into {store!r}.")
+
+
+# -- db ----------------------------------------------------------------------------------
+
+
+@click.group()
+def db() -> None:
+    """The database schema (Alembic migrations shipped with the package)."""
+
+
+@db.command("upgrade")
+@click.option("--revision", default="head", show_default=True, help="Target schema revision.")
+@database_option
+def db_upgrade(revision: str, database: str | None) -> None:
+    """Create the database or bring its schema up to date, keeping the data."""
+    store = Store(database)
+    before = store.current_revision()
+    store.upgrade(revision)
+    click.echo(f"{store!r}: schema {before or 'none'} -> {store.current_revision()}")
+
+
+@db.command("current")
+@database_option
+@json_option
+def db_current(database: str | None, as_json: bool) -> None:
+    """Show the database's schema revision and the newest one available."""
+    store = Store(database)
+    current, head = store.current_revision(), Store.head_revision()
+    data = {
+        "database": repr(store),
+        "revision": current,
+        "head": head,
+        "up_to_date": current == head,
+    }
+    status = "up to date" if current == head else "run: placement-planner db upgrade"
+    _echo(as_json, data, f"{store!r}: schema {current or 'none'} (newest {head}; {status})")
+
+
+# -- import and export -------------------------------------------------------------------
+
+
+@click.group("import")
+def import_group() -> None:
+    """Import a file: checked in full first; a file with any problem changes nothing."""
+
+
+def _import_command(table: str) -> click.Command:
+    @click.command(table, help=f"Import {table} from a .csv or .xlsx file (upsert by id).")
+    @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+    @click.option(
+        "--dry-run", is_flag=True, help="Check the file and report counts; write nothing."
+    )
+    @click.option("--by", help="Who is importing (default: your user name).")
+    @database_option
+    @json_option
+    def command(
+        file: Path, dry_run: bool, by: str | None, database: str | None, as_json: bool
+    ) -> None:
+        from webapp.store_imports import import_file
+
+        store = _open(database)
+        try:
+            summary = import_file(
+                store, table, file, dry_run=dry_run, imported_by=_officer(by), progress=_progress
+            )
+        except InputDataError as error:
+            _fail_input(error, as_json)
+        verb = "would import" if dry_run else "imported"
+        _echo(
+            as_json,
+            summary.as_dict(),
+            f"{file.name}: {verb} {summary.rows_read} {table} "
+            f"({summary.inserted} new, {summary.updated} updated, {summary.unchanged} unchanged)",
+        )
+
+    return command
+
+
+for _table in ("households", "children", "referrals", "decisions"):
+    import_group.add_command(_import_command(_table))
+
+
+@import_group.command("ssda903")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--year", type=int, help="Collection year, when it is not in the file or folder names."
+)
+@click.option("--dry-run", is_flag=True, help="Check the files and report counts; write nothing.")
+@click.option("--by", help="Who is importing (default: your user name).")
+@database_option
+@json_option
+def import_ssda903_command(
+    paths: tuple[Path, ...],
+    year: int | None,
+    dry_run: bool,
+    by: str | None,
+    database: str | None,
+    as_json: bool,
+) -> None:
+    """Import SSDA903 header/episodes/uasc CSV files or folders (replacing those years)."""
+    from webapp.store_ssda903 import import_ssda903
+
+    store = _open(database)
+    try:
+        summaries = import_ssda903(
+            store, paths, year=year, dry_run=dry_run, imported_by=_officer(by), progress=_progress
+        )
+    except InputDataError as error:
+        _fail_input(error, as_json)
+    lines = [f"{s.file_name}: {s.table}, {s.rows_read} rows" for s in summaries]
+    _echo(as_json, [s.as_dict() for s in summaries], "\n".join(lines))
+
+
+@click.command("export")
+@click.argument(
+    "table", type=click.Choice(["households", "children", "referrals", "decisions", "import-log"])
+)
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write.",
+)
+@click.option(
+    "--format",
+    "file_format",
+    type=click.Choice(["csv", "xlsx"]),
+    help="Default: from the file name.",
+)
+@database_option
+@json_option
+def export_command(
+    table: str, output: Path, file_format: str | None, database: str | None, as_json: bool
+) -> None:
+    """Export a table to .csv or .xlsx in the format the import reads."""
+    from webapp.store_exports import export_table
+
+    suffix = output.suffix.lower().lstrip(".")
+    if file_format and not suffix:
+        output, suffix = output.with_suffix(f".{file_format}"), file_format
+    if suffix not in ("csv", "xlsx") or (file_format and suffix != file_format):
+        expected = f".{file_format}" if file_format else ".csv or .xlsx"
+        raise click.BadParameter(f'"{output.name}" must end in {expected}', param_hint="-o")
+    rows = export_table(_open(database), table, output, progress=_progress)
+    _echo(
+        as_json,
+        {"table": table, "file": str(output), "rows": rows},
+        f"wrote {rows} {table} rows to {output}",
+    )
+
+
+# -- decide ------------------------------------------------------------------------------
+
+
+@click.command("decide")
+@click.argument("referral_id")
+@click.argument("household_id")
+@click.option("--by", "decided_by", required=True, help="The officer making the decision.")
+@click.option(
+    "--reason", default="", help="Why (required unless the household was first on the shortlist)."
+)
+@click.option(
+    "--child", "child_ids", multiple=True, help="Place only this child (repeat for several)."
+)
+@click.option("--rank", "shortlist_rank", type=int, help="The household's place on the shortlist.")
+@click.option(
+    "--beyond-threshold", is_flag=True, help="The household is beyond the distance threshold."
+)
+@click.option("--out-of-area", is_flag=True, help="The household is outside the council's area.")
+@click.option("--at", "decided_at", help="When decided (yyyy-mm-dd hh:mm; default: now).")
+@database_option
+@json_option
+def decide(
+    referral_id: str, household_id: str, database: str | None, as_json: bool, **values: Any
+) -> None:
+    """Record a placement decision: places the children if the household still has room."""
+    from matching.domain import Decision
+
+    at = values.pop("decided_at")
+    try:
+        decided_at = (
+            dt.datetime.fromisoformat(at) if at else dt.datetime.now().replace(microsecond=0)
+        )
+        decision = Decision(
+            referral_id=referral_id,
+            household_id=household_id,
+            decided_at=decided_at,
+            **{**values, "child_ids": tuple(values["child_ids"])},
+        )
+    except ValueError as error:
+        _fail_input(InputDataError([f"decision: {error}"]), as_json)
+    store = _open(database)
+    try:
+        recorded = store.record_decision(decision)
+    except (UnknownRecordError, ValueError) as error:
+        _fail_input(InputDataError([str(error)]), as_json)
+    except StoreError as error:
+        click.echo(f"Not recorded: {error}", err=True)
+        raise SystemExit(1) from None
+    data = {
+        "referral_id": recorded.referral_id,
+        "household_id": recorded.household_id,
+        "child_ids": list(recorded.child_ids),
+        "decided_by": recorded.decided_by,
+        "decided_at": recorded.decided_at.isoformat(" "),
+    }
+    _echo(
+        as_json,
+        data,
+        f"Recorded: {', '.join(recorded.child_ids)} of referral {referral_id} "
+        f"placed with household {household_id} by {recorded.decided_by}.",
+    )
+
+
+COMMANDS: list[click.Command] = [serve, demo, db, import_group, export_command, decide]
