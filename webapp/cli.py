@@ -14,7 +14,8 @@ import click
 #: Modules contributing subcommands, in the order ``--help`` lists them.
 COMMAND_MODULES = (
     "webapp.commands",  # serve, demo, db, import, export
-    "matching.cli",  # rank, decide
+    "matching.geo_cli",  # postcode, schools
+    "matching.cli",  # rank
     "matching.allocate_cli",  # allocate
     "matching.recruit_cli",  # recruit
     "sufficiency.cli",  # forecast, backtest
