@@ -94,7 +94,7 @@ def weekly_costs(
 def cost_gbp(
     children: Mapping[str, np.ndarray], weekly: Mapping[str, np.ndarray], weeks: np.ndarray
 ) -> np.ndarray:
-    """Cost of care per run and month [GBP], shape (runs, months): children x weekly cost x weeks."""
+    """Cost of care per run and month [GBP], (runs, months): children x weekly cost x weeks."""
     total = None
     for name, count in children.items():
         part = count * (weekly[name] * weeks)[None, :]
