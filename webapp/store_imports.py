@@ -177,6 +177,7 @@ def _children(session: Session, parsed: Parsed) -> tuple[int, int, int]:
         session.execute(select(HouseholdRow.household_id, HouseholdRow.approved_places)).all()
     )
     where = dict(session.execute(select(ChildRow.child_id, ChildRow.household_id)).all())
+    stored = dict(where)
     errors = []
     for number, child in zip(parsed.row_numbers, parsed.items, strict=True):
         if child.household_id and child.household_id not in places:
@@ -193,7 +194,8 @@ def _children(session: Session, parsed: Parsed) -> tuple[int, int, int]:
     living = Counter(h for h in where.values() if h)
     for number, child in zip(parsed.row_numbers, parsed.items, strict=True):
         household_id = child.household_id
-        if household_id in places and living[household_id] > places[household_id]:
+        moved_in = stored.get(child.child_id) != household_id
+        if moved_in and household_id in places and living[household_id] > places[household_id]:
             errors.append(
                 FieldError(
                     parsed.source,

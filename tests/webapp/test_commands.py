@@ -1,0 +1,184 @@
+"""The operational CLI, run in-process: db, import, export, decide, demo load and serve."""
+
+# ruff: noqa: E501  (expected messages are kept whole, as users see them)
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from tests.webapp.store_samples import child, household, referral
+from webapp.commands import COMMANDS
+from webapp.store import Store
+
+BAD = Path(__file__).resolve().parent.parent / "data" / "bad"
+GOOD_HOUSEHOLDS = (
+    "household_id,name,provider,postcode,approved_places,approved_age_min,approved_age_max,approved_kinds\n"
+    "H1,Synthetic one,in-house,LS6 2AB,1,0,17,short-term\n"
+    "H2,Synthetic two,in-house,LS7 3AA,2,5,15,long-term;short-term\n"
+)
+
+
+@pytest.fixture
+def cli() -> click.Group:
+    group = click.Group("placement-planner")
+    for command in COMMANDS:
+        group.add_command(command)
+    return group
+
+
+@pytest.fixture
+def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "planner.sqlite3"
+    monkeypatch.setenv("PLANNER_DATABASE_URL", str(path))
+    return path
+
+
+def _run(cli: click.Group, *args: str):  # type: ignore[no-untyped-def]
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def test_db_upgrade_and_current(cli: click.Group, database: Path) -> None:
+    before = json.loads(_run(cli, "db", "current", "--json").stdout)
+    assert (before["revision"], before["head"], before["up_to_date"]) == (None, "0002", False)
+    result = _run(cli, "db", "upgrade")
+    assert result.exit_code == 0
+    assert result.stdout.endswith("schema none -> 0002\n")
+    assert json.loads(_run(cli, "db", "current", "--json").stdout)["up_to_date"] is True
+
+
+def test_import_households_then_dry_run(cli: click.Group, database: Path, tmp_path: Path) -> None:
+    path = tmp_path / "households.csv"
+    path.write_text(GOOD_HOUSEHOLDS)
+    result = _run(cli, "import", "households", str(path), "--by", "officer.a")
+    assert result.exit_code == 0, result.output
+    assert (
+        result.stdout == "households.csv: imported 2 households (2 new, 0 updated, 0 unchanged)\n"
+    )
+    assert "reading households.csv" in result.stderr  # progress goes to stderr
+    path.write_text(GOOD_HOUSEHOLDS.replace("Synthetic two", "Renamed"))
+    result = _run(cli, "import", "households", str(path), "--dry-run", "--json")
+    assert json.loads(result.stdout) == {
+        "table": "households", "file_name": "households.csv", "rows_read": 2,
+        "inserted": 0, "updated": 1, "unchanged": 1, "dry_run": True,
+    }  # fmt: skip
+    assert Store(str(database)).get_household("H2").name == "Synthetic two"
+
+
+def test_malformed_carers_file_prints_row_errors_and_changes_nothing(
+    cli: click.Group, database: Path, tmp_path: Path
+) -> None:
+    good = tmp_path / "households.csv"
+    good.write_text(GOOD_HOUSEHOLDS)
+    assert _run(cli, "import", "households", str(good)).exit_code == 0
+    before = hashlib.sha256(database.read_bytes()).hexdigest()
+    result = _run(cli, "import", "households", str(BAD / "households.csv"))
+    assert result.exit_code == 2
+    assert "households.csv: 10 problem(s)" in result.stderr
+    assert (
+        "households.csv row 2, field \"approved_places\": is not a whole number (got 'two'; expected a whole number from 0 to 20)"
+        in result.stderr
+    )
+    assert (
+        'households.csv row 3, field "household_id": "H1" repeats row 1; ids must be unique in a file'
+        in result.stderr
+    )
+    assert result.stdout == ""
+    assert hashlib.sha256(database.read_bytes()).hexdigest() == before
+
+
+def test_json_error_shape(cli: click.Group, database: Path) -> None:
+    result = _run(cli, "import", "households", str(BAD / "households.csv"), "--json")
+    assert result.exit_code == 2
+    body = json.loads(result.stdout)
+    assert (body["ok"], body["status"], len(body["errors"])) == (False, 400, 10)
+    assert body["errors"][1]["row"] == 2 and body["errors"][1]["field"] == "approved_places"
+
+
+def test_export_formats_and_bad_names(cli: click.Group, database: Path, tmp_path: Path) -> None:
+    (tmp_path / "households.csv").write_text(GOOD_HOUSEHOLDS)
+    _run(cli, "import", "households", str(tmp_path / "households.csv"))
+    result = _run(
+        cli, "export", "households", "--format", "xlsx", "-o", str(tmp_path / "out"), "--json"
+    )
+    assert json.loads(result.stdout) == {
+        "table": "households",
+        "file": str(tmp_path / "out.xlsx"),
+        "rows": 2,
+    }
+    result = CliRunner().invoke(cli, ["export", "households", "-o", str(tmp_path / "out.txt")])
+    assert result.exit_code == 2
+    assert '"out.txt" must end in .csv or .xlsx' in result.stderr
+
+
+def test_decide_places_then_refuses_the_taken_vacancy(cli: click.Group, database: Path) -> None:
+    store = Store(str(database))
+    store.upgrade()
+    store.add_household(household("H1", approved_places=1))
+    store.add_referral(referral("R1", (child("C1"),)))
+    store.add_referral(referral("R2", (child("C2"),)))
+    result = _run(
+        cli,
+        "decide",
+        "R1",
+        "H1",
+        "--by",
+        "officer.a",
+        "--rank",
+        "1",
+        "--at",
+        "2026-11-23 10:00",
+        "--json",
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == {
+        "referral_id": "R1", "household_id": "H1", "child_ids": ["C1"],
+        "decided_by": "officer.a", "decided_at": "2026-11-23 10:00:00",
+    }  # fmt: skip
+    result = _run(cli, "decide", "R2", "H1", "--by", "officer.b")
+    assert result.exit_code == 1
+    assert (
+        result.stderr
+        == "Not recorded: household H1 has 0 vacancies left but this decision places 1 children; another decision may have taken them\n"
+    )
+    result = _run(cli, "decide", "R2", "H1", "--by", "officer.b", "--rank", "3")
+    assert result.exit_code == 2
+    assert (
+        "decision: reason: a reason is required when the chosen household is not the top of the shortlist"
+        in result.stderr
+    )
+    result = _run(cli, "decide", "R404", "H1", "--by", "officer.b")
+    assert (result.exit_code, result.stderr.splitlines()[-1]) == (
+        2,
+        "  - no referral record with id 'R404'",
+    )
+
+
+def test_serve_creates_the_database_and_runs_the_app(
+    cli: click.Group, database: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("webapp.dashboard")
+    import flask
+
+    calls = []
+    monkeypatch.setattr(
+        flask.Flask, "run", lambda self, **kw: calls.append((self.config["DATABASE_URL"], kw))
+    )
+    result = _run(cli, "serve", "--port", "5055")
+    assert result.exit_code == 0, result.output
+    assert calls == [(f"sqlite:///{database}", {"host": "127.0.0.1", "port": 5055})]
+    assert Store(str(database)).current_revision() == "0002"
+
+
+def test_demo_load_refuses_a_store_with_data(cli: click.Group, database: Path) -> None:
+    store = Store(str(database))
+    store.upgrade()
+    store.add_household(household("H1"))
+    result = _run(cli, "demo", "load")
+    assert result.exit_code == 2
+    assert "already holds data; the demo is only loaded into an empty store." in result.stderr
