@@ -1,0 +1,113 @@
+"""Dashboard blueprint: the corporate parenting panel's indicators on the planning date."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, render_template
+
+from matching.domain import ProviderType
+from sufficiency.domain import PlacementType
+from sufficiency.indicators import (
+    Indicators,
+    compute_indicators,
+    read_england_percent_beyond_20_miles,
+    read_published_rate,
+)
+from webapp import get_data
+from webapp.charts import bar_chart
+
+bp = Blueprint("dashboard", __name__)
+NAVIGATION = ("Dashboard", "dashboard.index")
+
+
+def current_indicators() -> tuple[Indicators, object]:
+    """The indicators for the council on the planning date, and its DfE published rate."""
+    data = get_data()
+    published = read_published_rate(data.council_la_code) if data.council_la_code else None
+    indicators = compute_indicators(
+        data.store.list_children(),
+        data.households(),
+        data.as_of,
+        data.distance_miles,
+        child_population=published.child_population if published else None,
+        threshold_miles=float(current_app.config["DISTANCE_THRESHOLD_MILES"]),
+        target_percent_beyond=float(current_app.config["DISTANCE_TARGET_PERCENT"]),
+    )
+    return indicators, published
+
+
+def indicators_as_dict(indicators: Indicators) -> dict[str, object]:
+    """JSON form of the indicators (the API's ``/api/dashboard``)."""
+    return {
+        "as_of": indicators.as_of.isoformat(),
+        "children_in_care": indicators.children_in_care,
+        "child_population": indicators.child_population,
+        "rate_per_10k": indicators.rate_per_10k,
+        "threshold_miles": indicators.threshold_miles,
+        "placed_beyond_threshold": indicators.placed_beyond_threshold,
+        "percent_beyond_threshold": indicators.percent_beyond_threshold,
+        "distance_unknown": indicators.distance_unknown,
+        "target_percent_beyond": indicators.target_percent_beyond,
+        "meets_distance_target": indicators.meets_distance_target,
+        "fostering": {str(k): v for k, v in indicators.fostering.items()},
+        "percent_in_house_fostering": indicators.percent_in_house_fostering,
+        "sibling_groups": indicators.sibling_groups,
+        "sibling_groups_together": indicators.sibling_groups_together,
+        "percent_siblings_together": indicators.percent_siblings_together,
+        "three_plus_placements": indicators.three_plus_placements,
+        "percent_three_plus_placements": indicators.percent_three_plus_placements,
+        "vacancies": {str(k): v for k, v in indicators.vacancies.items()},
+        "total_vacancies": indicators.total_vacancies,
+    }
+
+
+@bp.get("/")
+def index():
+    """Key figures, with charts of fostering and vacancies by provider."""
+    indicators, published = current_indicators()
+    fostering = bar_chart(
+        "Children in foster care by type of carer",
+        ["In-house", "Agency (IFA)", "Family and friends"],
+        [
+            (
+                "Children",
+                [
+                    indicators.fostering[PlacementType.IN_HOUSE_FOSTERING],
+                    indicators.fostering[PlacementType.AGENCY_FOSTERING],
+                    indicators.fostering[PlacementType.KINSHIP_FOSTERING],
+                ],
+            )
+        ],
+        unit="children",
+        description="Bar chart of children in in-house, agency and family and friends foster care.",
+    )
+    vacancies = bar_chart(
+        "Vacancies today by provider",
+        ["In-house", "Agency (IFA)", "Connected"],
+        [
+            (
+                "Vacancies",
+                [
+                    indicators.vacancies[p]
+                    for p in (ProviderType.IN_HOUSE, ProviderType.AGENCY, ProviderType.CONNECTED)
+                ],
+            )
+        ],
+        unit="places",
+        description="Bar chart of free approved places in available households by provider.",
+    )
+    return render_template(
+        "dashboard/index.html",
+        title="Dashboard",
+        i=indicators,
+        published=published,
+        england_rate=read_published_rate(None),
+        england_beyond=read_england_percent_beyond_20_miles(),
+        fostering_chart=fostering,
+        vacancies_chart=vacancies,
+    )
+
+
+@bp.get("/about")
+def about():
+    """How each figure is worked out, and the data sources."""
+    return render_template("dashboard/about.html", title="About the data and methods")
