@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
 
 from sufficiency.errors import FieldError, InputDataError
 from webapp.models import ImportLogRow, Ssda903Row
@@ -122,13 +123,16 @@ def import_ssda903(
             )
             if dry_run:
                 continue
-            _replace(session, collection_year, table, rows, bool(old))
+            replace_rows(session, collection_year, table, rows, bool(old))
             session.add(_log(summaries[-1], path, imported_by))
             report(f"stored {len(rows)} {table} rows for {collection_year}")
     return summaries
 
 
-def _replace(session, collection_year: int, table: str, rows: list[dict], had_rows: bool) -> None:  # type: ignore[no-untyped-def]
+def replace_rows(
+    session: Session, collection_year: int, table: str, rows: list[dict], had_rows: bool
+) -> None:
+    """Replace the stored rows of one (year, table) inside the caller's transaction."""
     if had_rows:
         session.execute(
             delete(Ssda903Row).where(
@@ -136,7 +140,12 @@ def _replace(session, collection_year: int, table: str, rows: list[dict], had_ro
             )
         )
     session.add_all(
-        Ssda903Row(collection_year=collection_year, table_name=table, row_number=n, values=row)
+        Ssda903Row(
+            collection_year=collection_year,
+            table_name=table,
+            row_number=n,
+            values={str(k): "" if v is None else str(v) for k, v in row.items()},
+        )
         for n, row in enumerate(rows, start=1)
     )
 
@@ -171,7 +180,7 @@ def save_ssda903_tables(store: Store, tables: dict[int, dict[str, list[dict[str,
     with store.session() as session:
         for collection_year, by_table in tables.items():
             for table, rows in by_table.items():
-                _replace(session, collection_year, table, list(rows), True)
+                replace_rows(session, collection_year, table, list(rows), True)
 
 
 def write_ssda903_files(store: Store, folder: Path | str) -> list[Path]:

@@ -21,6 +21,7 @@ from webapp.store import (
     DuplicateRecordError,
     ReferralClosedError,
     Store,
+    StoreError,
     UnknownRecordError,
     VacancyTakenError,
     resolve_database_url,
@@ -259,3 +260,40 @@ def test_two_threads_deciding_on_the_last_vacancy(store: Store) -> None:
     assert len(outcomes) == 2 and len(errors) == 1
     assert len(store.list_decisions()) == 1
     assert len(store.list_children(household_id="H1")) == 1
+
+
+def test_load_demo_writes_every_part_of_a_council(store: Store) -> None:
+    from types import SimpleNamespace
+
+    from matching.domain import School, SchoolUrn
+
+    placed = looked_after("C9", "H1")
+    council = SimpleNamespace(
+        as_of=dt.date(2026, 11, 23),
+        name="Synthetic Borough",
+        la_code="E09000099",
+        households=(
+            dataclasses.replace(household("H1"), placed_children=(placed.as_placed_child(),)),
+        ),
+        children=(placed, looked_after("C8", None, placement_type=PlacementType.SECURE)),
+        referrals=(referral("R1"),),
+        schools={SchoolUrn(107000): School(SchoolUrn(107000), "Synthetic Primary", "LS6 2AB")},
+        ssda903={2026: {"header": [{"CHILD": "C9", "SEX": "1", "DOB": "14/07/2012"}]}},
+    )
+    messages: list[str] = []
+    store.load_demo(council, progress=messages.append)
+    assert store.get_household("H1").placed_children == (placed.as_placed_child(),)
+    assert [c.child_id for c in store.list_children()] == ["C8", "C9"]
+    assert store.get_referral("R1") == referral("R1")
+    assert list(store.list_schools()) == [107000]
+    assert store.as_of == dt.date(2026, 11, 23)
+    assert store.get_setting("council_name") == "Synthetic Borough"
+    assert store.get_setting("council_la_code") == "E09000099"
+    from webapp.store_ssda903 import ssda903_tables
+
+    assert ssda903_tables(store) == {
+        2026: {"header": [{"CHILD": "C9", "SEX": "1", "DOB": "14/07/2012"}]}
+    }
+    assert messages[-1] == "demo council loaded"
+    with pytest.raises(StoreError, match="only loaded into an empty store"):
+        store.load_demo(council)
