@@ -93,6 +93,7 @@ def measures(result: ScenarioResult) -> list[Measure]:
                 lambda r, n=name: r.gap[n][:, end],
             )
         )
+    for name in result.places:
         rows.append(
             (
                 "Places available",

@@ -229,9 +229,14 @@ def _result(
     placement: Placement,
     estimate: SupplyEstimate,
 ) -> ScenarioResult:
-    living = {str(p): c for p, c in forecast.by_placement_type().items() if p not in _TRACKED}
-    for home_type in HomeType:
-        living[str(home_type)] = living.get(str(home_type), 0) + placement.in_home_type(home_type)
+    by_type = forecast.by_placement_type()
+    zero = np.zeros_like(forecast.total(), dtype=float)
+    living = {}
+    for placement_type in PlacementType:  # in the enum's order, tracked types placed by supply
+        if placement_type in _TRACKED:
+            living[str(placement_type)] = placement.in_home_type(HomeType(placement_type.value))
+        else:
+            living[str(placement_type)] = by_type.get(placement_type, zero)
     living[NO_REGISTERED_HOME] = placement.unplaced_total()
     far = placement.unplaced_total().copy()
     for home_type in HomeType:
