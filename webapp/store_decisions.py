@@ -94,10 +94,15 @@ def _check_available(household: Household, decided_on: dt.date, needed: int) -> 
     if household.on_hold:
         raise VacancyTakenError(f"household {household.household_id} is on hold")
     if household.vacancies < needed:
+        left = _count(household.vacancies, "vacancy", "vacancies")
         raise VacancyTakenError(
-            f"household {household.household_id} has {household.vacancies} vacancies left "
-            f"but this decision places {needed} children; another decision may have taken them"
+            f"household {household.household_id} has {left} left but this decision places "
+            f"{_count(needed, 'child', 'children')}; another decision may have taken them"
         )
+
+
+def _count(number: int, one: str, many: str) -> str:
+    return f"{number} {one if number == 1 else many}"
 
 
 def record_decision(session: Session, decision: Decision) -> Decision:

@@ -144,7 +144,7 @@ def test_decide_places_then_refuses_the_taken_vacancy(cli: click.Group, database
     assert result.exit_code == 1
     assert (
         result.stderr
-        == "Not recorded: household H1 has 0 vacancies left but this decision places 1 children; another decision may have taken them\n"
+        == "Not recorded: household H1 has 0 vacancies left but this decision places 1 child; another decision may have taken them\n"
     )
     result = _run(cli, "decide", "R2", "H1", "--by", "officer.b", "--rank", "3")
     assert result.exit_code == 2

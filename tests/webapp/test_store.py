@@ -184,7 +184,7 @@ def test_decision_refused_without_vacancy_or_open_referral(store: Store) -> None
     store.add_referral(referral("R1"))
     store.add_referral(referral("R2", (child("C3"),), status=ReferralStatus.WITHDRAWN))
     with pytest.raises(
-        VacancyTakenError, match="household H1 has 0 vacancies left but this decision places 1"
+        VacancyTakenError, match="household H1 has 0 vacancies left but this decision places 1 child"
     ):
         store.record_decision(decision("R1", "H1"))
     with pytest.raises(ReferralClosedError, match="referral R2 is withdrawn, not open"):
