@@ -42,18 +42,7 @@ def decide(
     """
     referral = shortlist.referral
     chosen = tuple(child_ids) if child_ids else tuple(c.child_id for c in referral.children)
-    try:
-        verdicts = why_not(shortlist, household_id).verdicts
-    except KeyError as exc:
-        raise InputDataError([FieldError(_SOURCE, None, "household_id", str(exc.args[0]))]) from exc
-    verdict = next(
-        (
-            v
-            for v, option in zip(verdicts, _option_children(shortlist), strict=True)
-            if option == set(chosen)
-        ),
-        None,
-    )
+    verdict = _verdict_for(shortlist, household_id, chosen)
     errors = _decision_errors(verdict, chosen, decided_by)
     if errors:
         raise InputDataError(
@@ -84,6 +73,18 @@ def decide(
                 )
             ]
         ) from exc
+
+
+def _verdict_for(shortlist: Shortlist, household_id: str, chosen: tuple[str, ...]):
+    """The why-not verdict for the option placing exactly ``chosen`` (None: not an option)."""
+    try:
+        verdicts = why_not(shortlist, household_id).verdicts
+    except KeyError as exc:
+        raise InputDataError([FieldError(_SOURCE, None, "household_id", str(exc.args[0]))]) from exc
+    for verdict, children in zip(verdicts, _option_children(shortlist), strict=True):
+        if children == set(chosen):
+            return verdict
+    return None
 
 
 def _option_children(shortlist: Shortlist) -> list[set[str]]:
@@ -142,6 +143,26 @@ def apply_decision(household: Household, referral: Referral, decision: Decision)
         When the decision is for another household or referral, names a child not in the
         referral, or there are not enough vacancies.
     """
+    ids = decision.child_ids or tuple(c.child_id for c in referral.children)
+    errors = _apply_errors(household, referral, decision, ids)
+    if errors:
+        raise InputDataError(errors)
+    placed = tuple(
+        PlacedChild(
+            child_id=child.child_id,
+            date_of_birth=child.date_of_birth,
+            sibling_group=str(referral.referral_id),
+            poses_risk_to_younger=child.poses_risk_to_younger,
+        )
+        for child in referral.children
+        if child.child_id in ids
+    )
+    return dataclasses.replace(household, placed_children=household.placed_children + placed)
+
+
+def _apply_errors(
+    household: Household, referral: Referral, decision: Decision, ids: tuple[str, ...]
+) -> list[FieldError]:
     errors = []
     if decision.household_id != household.household_id:
         errors.append(
@@ -161,7 +182,6 @@ def apply_decision(household: Household, referral: Referral, decision: Decision)
                 f"decision is for {decision.referral_id}, not {referral.referral_id}",
             )
         )
-    ids = decision.child_ids or tuple(c.child_id for c in referral.children)
     known = {c.child_id for c in referral.children}
     errors += [
         FieldError(
@@ -180,16 +200,4 @@ def apply_decision(household: Household, referral: Referral, decision: Decision)
                 f"{household.vacancies} vacant place(s)",
             )
         )
-    if errors:
-        raise InputDataError(errors)
-    placed = tuple(
-        PlacedChild(
-            child_id=child.child_id,
-            date_of_birth=child.date_of_birth,
-            sibling_group=str(referral.referral_id),
-            poses_risk_to_younger=child.poses_risk_to_younger,
-        )
-        for child in referral.children
-        if child.child_id in ids
-    )
-    return dataclasses.replace(household, placed_children=household.placed_children + placed)
+    return errors

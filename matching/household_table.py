@@ -113,57 +113,78 @@ def build_household_table(
     households: Sequence[Household], points: Sequence[tuple[GridPoint, str, str]]
 ) -> HouseholdTable:
     """Columns for ``households``; ``points[i]`` is household i's (point, LA number, LA GSS)."""
+    return HouseholdTable(
+        **_identity_columns(households, points),
+        provider=np.array([PROVIDER_CODE[h.provider] for h in households], dtype=np.int8),
+        age_min=np.array([h.approved_age_min for h in households], dtype=np.int16),
+        age_max=np.array([h.approved_age_max for h in households], dtype=np.int16),
+        kinds=np.array([bits(h.approved_kinds, KIND_BIT) for h in households], dtype=np.int64),
+        vacancies=np.array([h.vacancies for h in households], dtype=np.int32),
+        exempt=np.array([h.usual_limit_exemption for h in households], dtype=bool),
+        max_sibling_group=np.array([h.max_sibling_group for h in households], dtype=np.int32),
+        skills=np.array([bits(h.skills, NEED_BIT) for h in households], dtype=np.int64),
+        features=np.array([household_feature_bits(h) for h in households], dtype=np.int64),
+        cost_tens=np.array([cost_tens(h.weekly_cost_gbp) for h in households], dtype=np.int64),
+        available_ord=_ordinals(h.available_from for h in households),
+        approved_ord=_ordinals(h.approved_on for h in households),
+        deregistered_ord=_ordinals((h.deregistered_on for h in households), missing=_NEVER),
+        on_hold=np.array([h.on_hold for h in households], dtype=bool),
+        **_placed_columns(households),
+        **_text_columns(households),
+        connected_rows=_rows_by(
+            ((i, c) for i, h in enumerate(households) for c in h.connected_child_ids)
+        ),
+    )
+
+
+def _identity_columns(households: Sequence[Household], points) -> dict[str, object]:
+    """Ids, the deterministic id order, and where each household is."""
+    ids = tuple(h.household_id for h in households)
+    sorted_rows = np.argsort(np.array(ids, dtype=str), kind="stable")
+    id_rank = np.empty(len(ids), dtype=np.int64)
+    id_rank[sorted_rows] = np.arange(len(ids))
+    return {
+        "household_ids": ids,
+        "index": {hid: i for i, hid in enumerate(ids)},
+        "id_rank": id_rank,
+        "easting_m": np.array([p[0].easting_m for p in points], dtype=float),
+        "northing_m": np.array([p[0].northing_m for p in points], dtype=float),
+        "la_code": np.array([p[1] for p in points], dtype=str),
+        "la_gss_code": np.array([p[2] for p in points], dtype=str),
+    }
+
+
+def _placed_columns(households: Sequence[Household]) -> dict[str, np.ndarray]:
+    """One entry per child already placed (for the usual limit and compatibility rules)."""
+    placed = [(i, c) for i, h in enumerate(households) for c in h.placed_children]
+    return {
+        "placed_count": np.array([len(h.placed_children) for h in households], dtype=np.int32),
+        "common_sibling_group": np.array([_common_group(h) for h in households], dtype=str),
+        "placed_household": np.array([i for i, _ in placed], dtype=np.int64),
+        "placed_birth_year": np.array([c.date_of_birth.year for _, c in placed], dtype=np.int32),
+        "placed_birth_monthday": np.array(
+            [c.date_of_birth.month * 100 + c.date_of_birth.day for _, c in placed], dtype=np.int32
+        ),
+        "placed_risky": np.array([c.poses_risk_to_younger for _, c in placed], dtype=bool),
+    }
+
+
+def _text_columns(households: Sequence[Household]) -> dict[str, object]:
+    """Religion and ethnicity as vocabulary codes; languages as rows per language."""
     vocabulary: dict[str, int] = {}
 
     def code(text: str) -> int:
         key = text_key(text)
         return vocabulary.setdefault(key, len(vocabulary)) if key else -1
 
-    ids = tuple(h.household_id for h in households)
-    sorted_rows = np.argsort(np.array(ids, dtype=str), kind="stable")
-    id_rank = np.empty(len(ids), dtype=np.int64)
-    id_rank[sorted_rows] = np.arange(len(ids))
-    placed = [(i, c) for i, h in enumerate(households) for c in h.placed_children]
-    return HouseholdTable(
-        household_ids=ids,
-        index={hid: i for i, hid in enumerate(ids)},
-        id_rank=id_rank,
-        easting_m=np.array([p[0].easting_m for p in points], dtype=float),
-        northing_m=np.array([p[0].northing_m for p in points], dtype=float),
-        la_code=np.array([p[1] for p in points], dtype=str),
-        la_gss_code=np.array([p[2] for p in points], dtype=str),
-        provider=np.array([PROVIDER_CODE[h.provider] for h in households], dtype=np.int8),
-        age_min=np.array([h.approved_age_min for h in households], dtype=np.int16),
-        age_max=np.array([h.approved_age_max for h in households], dtype=np.int16),
-        kinds=np.array([bits(h.approved_kinds, KIND_BIT) for h in households], dtype=np.int64),
-        vacancies=np.array([h.vacancies for h in households], dtype=np.int32),
-        placed_count=np.array([len(h.placed_children) for h in households], dtype=np.int32),
-        exempt=np.array([h.usual_limit_exemption for h in households], dtype=bool),
-        max_sibling_group=np.array([h.max_sibling_group for h in households], dtype=np.int32),
-        skills=np.array([bits(h.skills, NEED_BIT) for h in households], dtype=np.int64),
-        features=np.array([household_feature_bits(h) for h in households], dtype=np.int64),
-        religion=np.array([code(h.religion) for h in households], dtype=np.int32),
-        ethnicity=np.array([code(h.ethnicity) for h in households], dtype=np.int32),
-        cost_tens=np.array([cost_tens(h.weekly_cost_gbp) for h in households], dtype=np.int64),
-        available_ord=_ordinals(h.available_from for h in households),
-        approved_ord=_ordinals(h.approved_on for h in households),
-        deregistered_ord=_ordinals((h.deregistered_on for h in households), missing=_NEVER),
-        on_hold=np.array([h.on_hold for h in households], dtype=bool),
-        common_sibling_group=np.array([_common_group(h) for h in households], dtype=str),
-        placed_household=np.array([i for i, _ in placed], dtype=np.int64),
-        placed_birth_year=np.array([c.date_of_birth.year for _, c in placed], dtype=np.int32),
-        placed_birth_monthday=np.array(
-            [c.date_of_birth.month * 100 + c.date_of_birth.day for _, c in placed], dtype=np.int32
-        ),
-        placed_risky=np.array([c.poses_risk_to_younger for _, c in placed], dtype=bool),
-        speakers=_rows_by(
+    return {
+        "religion": np.array([code(h.religion) for h in households], dtype=np.int32),
+        "ethnicity": np.array([code(h.ethnicity) for h in households], dtype=np.int32),
+        "vocabulary": vocabulary,
+        "speakers": _rows_by(
             ((i, text_key(lang)) for i, h in enumerate(households) for lang in h.languages)
         ),
-        connected_rows=_rows_by(
-            ((i, c) for i, h in enumerate(households) for c in h.connected_child_ids)
-        ),
-        vocabulary=vocabulary,
-    )
+    }
 
 
 def household_feature_bits(household: Household) -> int:

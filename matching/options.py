@@ -1,6 +1,7 @@
 """Ways to place a referral: the whole group, or each part of a split the care plan allows.
 
-Pure: no households, scores or rules here.
+Also who counts as connected (family and friends) to an option's children. No scores or
+rules here.
 """
 
 from __future__ import annotations
@@ -8,7 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from matching.domain import Child, Referral
+import numpy as np
+
+from matching.domain import Child, Household, Referral
+from matching.household_table import HouseholdTable
 from sufficiency.domain import ChildId
 
 
@@ -49,3 +53,22 @@ def options_for(referral: Referral) -> tuple[Option, ...]:
                 seen.add(tuple(sorted(part)))
                 options.append(Option(referral, tuple(part), f"part {p} of split {s}", False))
     return tuple(options)
+
+
+def connected_mask(table: HouseholdTable, option: Option) -> np.ndarray:
+    """Households connected to every child of the option, or offered by the referral."""
+    mask = np.zeros(len(table), dtype=bool)
+    rows = [table.index[h] for h in option.referral.connected_household_ids if h in table.index]
+    mask[rows] = True
+    counts = np.zeros(len(table), dtype=np.int32)
+    for child_id in option.child_ids:
+        counts[table.connected_rows.get(child_id, np.empty(0, dtype=np.int64))] += 1
+    return mask | (counts == option.size)
+
+
+def is_connected(household: Household, option: Option) -> bool:
+    """Scalar twin of ``connected_mask`` for one household."""
+    return (
+        household.household_id in option.referral.connected_household_ids
+        or set(option.child_ids) <= household.connected_child_ids
+    )

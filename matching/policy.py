@@ -147,7 +147,33 @@ def load_policy(path: str | Path | None = None) -> Policy:
 
 
 def _read_values(data: dict, source: str) -> tuple[dict[tuple[str, str], object], list[FieldError]]:
-    errors: list[FieldError] = []
+    errors = _unknown_keys(data, source)
+    values: dict[tuple[str, str], object] = {}
+    for (section, key), kind in _KEYS.items():
+        name, body = f"{section}.{key}", data.get(section, {})
+        if not isinstance(body, dict) or key not in body:
+            errors.append(
+                FieldError(source, None, name, "missing setting", expected=_EXPECTED[kind])
+            )
+        elif _valid(kind, body[key]):
+            values[(section, key)] = body[key]
+        else:
+            errors.append(
+                FieldError(
+                    source,
+                    None,
+                    name,
+                    "invalid value",
+                    expected=_EXPECTED[kind],
+                    actual=repr(body[key]),
+                )
+            )
+    return values, errors
+
+
+def _unknown_keys(data: dict, source: str) -> list[FieldError]:
+    """A wrong schema version and every section or key the policy does not define."""
+    errors = []
     if data.get("schema_version") != SCHEMA_VERSION:
         errors.append(
             FieldError(
@@ -159,49 +185,19 @@ def _read_values(data: dict, source: str) -> tuple[dict[tuple[str, str], object]
                 actual=repr(data.get("schema_version")),
             )
         )
+    documented = "a key documented in docs/matching.md"
     for section, body in data.items():
         if section == "schema_version":
             continue
         if not isinstance(body, dict):
-            errors.append(
-                FieldError(source, None, section, "unknown setting", expected="a [section]")
-            )
+            errors.append(FieldError(source, None, section, "unknown setting", expected=documented))
             continue
-        for key in body:
-            if (section, key) not in _KEYS:
-                errors.append(
-                    FieldError(
-                        source,
-                        None,
-                        f"{section}.{key}",
-                        "unknown setting",
-                        expected="a key documented in docs/matching.md",
-                    )
-                )
-    values: dict[tuple[str, str], object] = {}
-    for (section, key), kind in _KEYS.items():
-        name = f"{section}.{key}"
-        body = data.get(section, {})
-        if not isinstance(body, dict) or key not in body:
-            errors.append(
-                FieldError(source, None, name, "missing setting", expected=_EXPECTED[kind])
-            )
-            continue
-        value = body[key]
-        if _valid(kind, value):
-            values[(section, key)] = value
-        else:
-            errors.append(
-                FieldError(
-                    source,
-                    None,
-                    name,
-                    "invalid value",
-                    expected=_EXPECTED[kind],
-                    actual=repr(value),
-                )
-            )
-    return values, errors
+        errors += [
+            FieldError(source, None, f"{section}.{key}", "unknown setting", expected=documented)
+            for key in body
+            if (section, key) not in _KEYS
+        ]
+    return errors
 
 
 def _valid(kind: str, value: object) -> bool:

@@ -14,7 +14,7 @@ import numpy as np
 
 from matching.domain import Household, ProviderType
 from matching.household_table import KIND_BIT, NEED_BIT, PROVIDER_CODE, HouseholdTable, bits
-from matching.options import Option
+from matching.options import Option, connected_mask, is_connected
 from matching.policy import Policy
 
 
@@ -252,25 +252,6 @@ class ConnectedCarerFor:
         others = ", ".join(sorted(household.connected_child_ids)) or "no named children"
         missing = ", ".join(c for c in option.child_ids if c not in household.connected_child_ids)
         return f"is a connected (family and friends) carer for {others}, not for {missing}"
-
-
-def connected_mask(table: HouseholdTable, option: Option) -> np.ndarray:
-    """Households connected to every child of the option, or offered by the referral."""
-    mask = np.zeros(len(table), dtype=bool)
-    rows = [table.index[h] for h in option.referral.connected_household_ids if h in table.index]
-    mask[rows] = True
-    counts = np.zeros(len(table), dtype=np.int32)
-    for child_id in option.child_ids:
-        counts[table.connected_rows.get(child_id, np.empty(0, dtype=np.int64))] += 1
-    return mask | (counts == option.size)
-
-
-def is_connected(household: Household, option: Option) -> bool:
-    """Scalar twin of ``connected_mask`` for one household."""
-    return (
-        household.household_id in option.referral.connected_household_ids
-        or set(option.child_ids) <= household.connected_child_ids
-    )
 
 
 #: Every hard rule, in the order reasons are listed. Position ``i`` is bit ``1 << i``.

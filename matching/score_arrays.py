@@ -13,9 +13,9 @@ import numpy as np
 from matching.context import MatchContext
 from matching.domain import GridPoint, ProviderType, key_stage_for_age
 from matching.household_table import FEATURE_BIT, NEED_BIT, PROVIDER_CODE, text_key
-from matching.options import Option
+from matching.options import Option, connected_mask
 from matching.policy import Policy
-from matching.rules import connected_mask, failure_bits
+from matching.rules import failure_bits
 
 METRES_PER_MILE = 1609.344
 
@@ -135,3 +135,13 @@ def _preference_points(
         "culture": culture,
         "wishes": weights.wish_met * wishes,
     }
+
+
+def tier_number(siblings_ok: bool, near_ok: bool, school_ok: bool, connected_ok: bool) -> int:
+    """Tier 1 (every priority met) to 16, ordering the priorities lexicographically."""
+    return 1 + (
+        TIER_SIBLINGS * (not siblings_ok)
+        + TIER_NEAR * (not near_ok)
+        + TIER_SCHOOL * (not school_ok)
+        + TIER_CONNECTED * (not connected_ok)
+    )

@@ -30,26 +30,8 @@ from matching.household_table import (
 )
 from matching.options import Option, options_for
 from matching.policy import Policy
-from matching.score_arrays import (
-    TIER_CONNECTED,
-    TIER_NEAR,
-    TIER_SCHOOL,
-    TIER_SIBLINGS,
-    OptionScores,
-    score_option,
-    tenths_of_mile,
-)
+from matching.score_arrays import OptionScores, score_option, tenths_of_mile, tier_number
 from sufficiency.domain import ChildId
-
-
-def tier_number(siblings_ok: bool, near_ok: bool, school_ok: bool, connected_ok: bool) -> int:
-    """Tier 1 (every priority met) to 16, ordering the priorities lexicographically."""
-    return 1 + (
-        TIER_SIBLINGS * (not siblings_ok)
-        + TIER_NEAR * (not near_ok)
-        + TIER_SCHOOL * (not school_ok)
-        + TIER_CONNECTED * (not connected_ok)
-    )
 
 
 @dataclass(frozen=True, slots=True)
