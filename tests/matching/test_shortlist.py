@@ -223,3 +223,43 @@ def test_no_shortlisted_household_breaks_a_hard_rule(instance) -> None:
         assert unsuitable.isdisjoint(listed)
         assert len(unsuitable) + ranked.suitable_count == len(homes)
     assert shown <= {h.household_id for h in homes}
+
+
+# -- the matching context, through the real gazetteer -------------------------------------
+
+
+def test_build_context_reports_every_unlocatable_postcode() -> None:
+    from matching.context import build_context
+    from sufficiency.errors import InputDataError
+
+    homes = [
+        household("A", postcode="N15 4RX"),
+        household("B", postcode="ZZ9 9ZZ"),
+        household("C", postcode="not a postcode"),
+    ]
+    with pytest.raises(InputDataError) as caught:
+        build_context(homes, [referral(child("C1", 9), home_postcode="N17 6SB")])
+    assert [(e.source, e.field) for e in caught.value.errors] == [
+        ("household B", "postcode"),
+        ("household C", "postcode"),
+    ]
+    assert "ZZ9 9ZZ" not in str(caught.value)  # postcodes are masked in messages
+
+
+def test_build_context_locates_homes_schools_and_areas_once() -> None:
+    from matching.context import build_context
+
+    ref = referral(
+        child("C1", 9, school_urn=102078), home_postcode="N17 6SB"
+    )  # Belmont Junior, N22
+    ctx = build_context([household("A", postcode="N15 4RX")], [ref])
+    assert ctx.table.la_code.tolist() == ["309"] and list(ctx.school_points) == [102078]
+    shortlist = rank(
+        ref, ctx.households, ctx, Policy(council_la_code="E09000014")
+    )  # GSS code works too
+    (entry,) = shortlist.entries
+    assert entry.breakdown.in_area and entry.breakdown.miles_from_home == 0.6
+    assert entry.breakdown.schools[0].keeps_school
+    later = referral(child("C2", 9, school_urn=999999), referral_id="R2", home_postcode="E17 4JF")
+    assert ctx.home_point(later).easting_m == 537706.0  # located on first use
+    assert ctx.school_point(999999) is None and ctx.unlocated_schools == {999999}
