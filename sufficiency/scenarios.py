@@ -248,7 +248,7 @@ def _result(
         }:
             far += count * (1 - shares.get(placement_type, 1.0))
     gap = {str(h): placement.reaching[h] - capacity.of_type(h)[None, :] for h in HomeType}
-    overflow = sum(placement.overflow(c, _first(estimate, c)) for c in CHAINS)
+    overflow = placement.overflow_total()
     weekly = weekly_costs(
         scenario.costs, scenario.levers(UnitCostChange), as_of, forecast.month_ends
     )
@@ -271,10 +271,6 @@ def _result(
         overflow=overflow,
         cost_gbp=cost,
     )
-
-
-def _first(estimate: SupplyEstimate, chain: str) -> HomeType:
-    return getattr(estimate.baseline.overflow, chain)[0]
 
 
 def run_all(

@@ -53,6 +53,8 @@ class Placement:
         [children], shape (runs, months).
     demand : dict[str, numpy.ndarray]
         Per chain, children needing it [children], shape (runs, months).
+    first_choice : dict[str, tuple]
+        Per chain, the leading (type of home, within 20 miles) steps that count as first choice.
     """
 
     groups: tuple[PlaceGroup, ...]
@@ -60,6 +62,7 @@ class Placement:
     unplaced: dict[str, np.ndarray]
     reaching: dict[HomeType, np.ndarray]
     demand: dict[str, np.ndarray]
+    first_choice: dict[str, tuple[tuple[HomeType, bool], ...]]
 
     def in_home_type(self, home_type: HomeType, within_20_miles: bool | None = None) -> np.ndarray:
         """Children living in a type of home [children], shape (runs, months)."""
@@ -71,10 +74,18 @@ class Placement:
         ]
         return sum(p[:, :, idx].sum(axis=2) for p in self.placed.values())
 
-    def overflow(self, chain: str, first: HomeType) -> np.ndarray:
-        """Children of a chain not placed in its first type of home [children], (runs, months)."""
-        idx = [i for i, g in enumerate(self.groups) if g.home_type == first]
+    def overflow(self, chain: str) -> np.ndarray:
+        """Children of a chain not given their first choice [children], shape (runs, months).
+
+        The first choice is the chain's first type of home; with ``local_first`` only its
+        places within 20 miles (a local place of the next type ranks above a distant one).
+        """
+        wanted = set(self.first_choice[chain])
+        idx = [i for i, g in enumerate(self.groups) if (g.home_type, g.within_20_miles) in wanted]
         return self.demand[chain] - self.placed[chain][:, :, idx].sum(axis=2)
+
+    def overflow_total(self) -> np.ndarray:
+        return sum(self.overflow(chain) for chain in CHAINS)
 
     def unplaced_total(self) -> np.ndarray:
         return sum(self.unplaced.values())
@@ -195,4 +206,15 @@ def place_children(
         )
         for c in CHAINS
     }
-    return Placement(capacity.groups, placed, unplaced, reaching, totals)
+    first = {c: _first_choice(chain_steps[c]) for c in CHAINS}
+    return Placement(capacity.groups, placed, unplaced, reaching, totals, first)
+
+
+def _first_choice(chain_steps: list[tuple[HomeType, bool]]) -> tuple[tuple[HomeType, bool], ...]:
+    """The leading steps of the chain's first type of home, up to the first other type."""
+    first = []
+    for step in chain_steps:
+        if step[0] != chain_steps[0][0]:
+            break
+        first.append(step)
+    return tuple(first)

@@ -225,7 +225,7 @@ def test_overflow_in_house_then_agency_then_childrens_home() -> None:
     assert_allclose(placement.in_home_type(H.CHILDRENS_HOME), [[3]])
     assert_allclose(placement.unplaced["fostering"], [[5]])
     assert_allclose(placement.unplaced["childrens_home"], [[0]])
-    assert_allclose(placement.overflow("fostering", H.IN_HOUSE_FOSTERING), [[10]])
+    assert_allclose(placement.overflow("fostering"), [[10]])
     # Reaching: in-house 20; agency 20 - 10 = 10; children's home 2 + (10 - 4) = 8.
     assert_allclose(placement.reaching[H.IN_HOUSE_FOSTERING], [[20]])
     assert_allclose(placement.reaching[H.AGENCY_FOSTERING], [[10]])
@@ -241,6 +241,20 @@ def test_local_first_uses_local_agency_before_distant_in_house() -> None:
     assert_allclose(provider_first.in_home_type(H.IN_HOUSE_FOSTERING), [[10]])
     assert_allclose(local_first.in_home_type(H.IN_HOUSE_FOSTERING), [[5]])
     assert_allclose(local_first.in_home_type(H.AGENCY_FOSTERING, within_20_miles=True), [[5]])
+
+
+def test_with_local_first_the_first_choice_is_a_local_place_of_the_first_type() -> None:
+    # One 16-17 year old; in-house has 1 distant place, agency 1 local place. Local first
+    # places them in agency (local), which is not their first choice (in-house local).
+    supply = baseline(pool(1, local=0.0, approval=TEENS), pool(1, local=1.0))
+    capacity = build_capacity(supply, (), 1)
+    demand = {Need("fostering", AgeBand.AGE_16_TO_17): _one_month(1)}
+    placement = place_children(demand, capacity, OverflowRules(local_first=True))
+    assert_allclose(placement.in_home_type(H.AGENCY_FOSTERING), [[1]])
+    assert_allclose(placement.overflow("fostering"), [[1]])
+    provider_first = place_children(demand, capacity, OverflowRules())
+    assert_allclose(provider_first.in_home_type(H.IN_HOUSE_FOSTERING), [[1]])
+    assert_allclose(provider_first.overflow("fostering"), [[0]])
 
 
 def test_narrow_places_are_used_first_so_teenagers_leave_room_for_young_children() -> None:
@@ -286,7 +300,7 @@ def test_placement_conserves_children() -> None:
 _places = st.floats(0, 30, allow_nan=False)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(
     in_house=_places,
     agency=_places,
@@ -321,12 +335,7 @@ def test_more_places_never_increase_overflow(
             for j, b in enumerate(AgeBand)
         }
         placement = place_children(demand, capacity, OverflowRules(local_first=local_first))
-        overflow = (
-            placement.overflow("fostering", H.IN_HOUSE_FOSTERING)
-            + placement.overflow("childrens_home", H.CHILDRENS_HOME)
-            + placement.overflow("supported_accommodation", H.SUPPORTED_ACCOMMODATION)
-        )
-        return overflow, placement.unplaced_total()
+        return placement.overflow_total(), placement.unplaced_total()
 
     overflow_before, unplaced_before = run(0.0)
     overflow_after, unplaced_after = run(extra)
