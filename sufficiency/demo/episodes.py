@@ -1,0 +1,302 @@
+"""SSDA903 episodes for a child's periods of care: placements, legal statuses and their changes.
+
+A new episode starts whenever the placement, the carers' placement code or the legal status
+changes (RNE S/P/T/B/L), as the DfE return requires. Adds the quirks a real return has:
+emergency legal statuses, long-term fostering agreed with the same carers, the April 2025
+code change, short temporary moves (T codes) and short breaks (V3/V4).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+
+from sufficiency.demo.careers import Period, Person
+from sufficiency.demo.placements import Stay
+from sufficiency.demo.providers import NO_URN, place_code
+from sufficiency.demo.statistics import NationalStatistics
+from sufficiency.domain import PlacementType, age_on
+from sufficiency.placement_codes import COLLECTION_2025_26_START
+
+_P = PlacementType
+_FOSTER_TYPES = {_P.IN_HOUSE_FOSTERING, _P.AGENCY_FOSTERING, _P.KINSHIP_FOSTERING}
+ENTRY_LEGAL_STATUS = {
+    "C1": 0.32,
+    "L1": 0.03,
+    "L2": 0.07,
+    "V2": 0.565,
+    "J2": 0.015,
+}  # national starts
+TEMPORARY_MOVE_SHARE = 0.03  # of foster placements over 90 days: a T-code episode in the middle
+
+
+@dataclass(frozen=True, slots=True)
+class PlacedStay:
+    """A placement with where it is and who provides it."""
+
+    stay: Stay
+    postcode: str
+    provider: str  # PLACE_PROVIDER
+    urn: str  # Ofsted URN of the provider, or "XXXXXXX"
+    household_id: str = ""
+    draw: float = 0.5  # picks among equivalent PLACE codes, fixed for the whole stay
+
+
+@dataclass(frozen=True, slots=True)
+class EpisodeRow:
+    """One row of the SSDA903 episodes table, typed."""
+
+    child_id: str
+    started: dt.date
+    reason_new_episode: str
+    legal_status: str
+    category_of_need: str
+    place: str
+    provider: str
+    ceased: dt.date | None
+    reason_ceased: str
+    reason_place_change: str
+    home_postcode: str
+    placement_postcode: str
+    provider_urn: str
+
+
+def _pick(options: dict[str, float], rng: np.random.Generator) -> str:
+    keys = list(options)
+    weights = np.array([options[k] for k in keys])
+    return keys[int(rng.choice(len(keys), p=weights / weights.sum()))]
+
+
+def _offset(day: dt.date, rng: np.random.Generator, low: int, high: int) -> dt.date:
+    return day + dt.timedelta(days=int(rng.integers(low, high)))
+
+
+def legal_statuses(
+    person: Person, period: Period, stays: list[PlacedStay], rng: np.random.Generator
+) -> dict[dt.date, str]:
+    """Legal status from each change date: emergency orders, interim then full care orders."""
+    young = age_on(person.date_of_birth, period.started) < 10
+    first = "V2" if person.uasc else _pick(ENTRY_LEGAL_STATUS, rng)
+    if first == "J2" and age_on(person.date_of_birth, period.started) < 12:
+        first = "V2"
+    changes = {period.started: first}
+    status, day = first, period.started
+    if status in {"L1", "L2"}:  # emergency protection or police protection, then a court order
+        day, status = _offset(day, rng, 1, 9), ("C1" if rng.random() < 0.6 else "V2")
+        changes[day] = status
+    if status == "V2" and young and rng.random() < 0.2:
+        day, status = _offset(day, rng, 30, 200), "C1"
+        changes[day] = status
+    if status == "J2":
+        day, status = _offset(day, rng, 20, 90), "V2"
+        changes[day] = status
+    if status == "C1":
+        changes[_offset(day, rng, 180, 420)] = "C2"
+    for placed in stays:
+        if placed.stay.placement_type == _P.PLACED_FOR_ADOPTION:
+            changes[placed.stay.started] = "E1"
+        elif placed.stay.placement_type == _P.PLACED_WITH_PARENTS:
+            before = [s for d, s in sorted(changes.items()) if d <= placed.stay.started]
+            if before[-1] not in {"C1", "C2"}:
+                changes[placed.stay.started] = "C2"
+    end = period.ceased or dt.date.max
+    placed_for_adoption = [d for d, s in changes.items() if s == "E1"]
+    if placed_for_adoption:  # the placement order holds from then on
+        end = min(end, placed_for_adoption[0] + dt.timedelta(days=1))
+    return {d: s for d, s in sorted(changes.items()) if d < end}
+
+
+def _carer_changes(
+    placed: PlacedStay, end: dt.date, rng: np.random.Generator
+) -> dict[dt.date, bool]:
+    """Dates a stay's code changes with the same carers -> whether it is now long-term."""
+    stay, changes = placed.stay, {}
+    if (
+        stay.placement_type in _FOSTER_TYPES
+        and (end - stay.started).days > 400
+        and rng.random() < 0.7
+    ):
+        changes[_offset(stay.started, rng, 250, 400)] = True
+    if (
+        stay.placement_type in {_P.SUPPORTED_ACCOMMODATION, _P.OTHER}
+        and stay.started < COLLECTION_2025_26_START < end
+    ):
+        changes[COLLECTION_2025_26_START] = False  # retired code closed, new code opened
+    return changes
+
+
+def episode_rows(
+    person: Person,
+    period: Period,
+    stays: list[PlacedStay],
+    home_postcode: str,
+    as_of: dt.date,
+    stats: NationalStatistics,
+    rng: np.random.Generator,
+) -> list[EpisodeRow]:
+    """Every 903 episode of one period of care, in date order."""
+    end = period.ceased or as_of
+    need = (
+        "N8"
+        if person.uasc
+        else ("N2" if person.disabled and rng.random() < 0.5 else _pick(stats.start_need, rng))
+    )
+    statuses = legal_statuses(person, period, stays, rng)
+    events: dict[dt.date, dict] = {}
+    for index, placed in enumerate(stays):
+        events.setdefault(placed.stay.started, {})["stay"] = index
+        for day, long_term in _carer_changes(placed, placed.stay.ended or end, rng).items():
+            events.setdefault(day, {}).setdefault("carer", long_term)
+    for day, status in statuses.items():
+        events.setdefault(day, {})["legal"] = status
+    rows: list[EpisodeRow] = []
+    state = {"stay": 0, "legal": statuses[period.started], "long": False}
+    for day in sorted(d for d in events if d < end or d == period.started):
+        event = events[day]
+        moved = "stay" in event and day != period.started
+        if "stay" in event:
+            state.update(stay=event["stay"], long=False)
+        if "carer" in event:
+            state["long"] = state["long"] or event["carer"]
+        legal_changed = "legal" in event and event["legal"] != state["legal"]
+        state["legal"] = event.get("legal", state["legal"])
+        if rows and not (moved or legal_changed or "carer" in event):
+            continue
+        rne = (
+            "S"
+            if not rows
+            else (
+                "B"
+                if moved and legal_changed
+                else "P"
+                if moved
+                else ("U" if legal_changed else "T")
+                if "carer" in event
+                else "L"
+            )
+        )
+        placed = stays[state["stay"]]
+        code = place_code(
+            placed.stay.placement_type,
+            day,
+            long_term=state["long"],
+            age_years=age_on(person.date_of_birth, day),
+            draw=placed.draw,
+        )
+        rows.append(
+            EpisodeRow(
+                person.child_id,
+                day,
+                rne,
+                state["legal"],
+                need,
+                code,
+                placed.provider,
+                None,
+                "",
+                "",
+                home_postcode,
+                placed.postcode,
+                placed.urn,
+            )
+        )
+    return _close(rows, period, stats, rng)
+
+
+def _close(
+    rows: list[EpisodeRow], period: Period, stats: NationalStatistics, rng: np.random.Generator
+) -> list[EpisodeRow]:
+    """Fill DEC, REC (X1 between episodes) and the reason each placement ended."""
+    moves = {k: v for k, v in stats.move_reasons.items() if k != "PLACE"}
+    closed = []
+    for row, following in zip(rows, [*rows[1:], None], strict=True):
+        if following is None:
+            closed.append(_replace(row, ceased=period.ceased, reason_ceased=period.reason_ceased))
+            continue
+        why = (
+            ""
+            if following.reason_new_episode == "L"
+            else ("PLACE" if following.reason_new_episode in {"T", "U"} else _pick(moves, rng))
+        )
+        closed.append(
+            _replace(row, ceased=following.started, reason_ceased="X1", reason_place_change=why)
+        )
+    return closed
+
+
+def _replace(row: EpisodeRow, **changes) -> EpisodeRow:
+    values = {name: getattr(row, name) for name in EpisodeRow.__slots__}
+    values.update(changes)
+    return EpisodeRow(**values)
+
+
+def with_temporary_moves(rows: list[EpisodeRow], rng: np.random.Generator) -> list[EpisodeRow]:
+    """Split a few long foster episodes around a short temporary move (T1-T4; cleaners drop it)."""
+    result: list[EpisodeRow] = []
+    for row in rows:
+        long_enough = row.ceased is not None and (row.ceased - row.started).days > 90
+        if not (
+            long_enough
+            and row.place in {"U1", "U3", "U4", "U6"}
+            and rng.random() < TEMPORARY_MOVE_SHARE
+        ):
+            result.append(row)
+            continue
+        away = _offset(row.started, rng, 20, (row.ceased - row.started).days - 30)
+        back = _offset(away, rng, 2, 12)
+        code = ("T1", "T2", "T3", "T4")[int(rng.integers(4))]
+        result += [
+            _replace(row, ceased=away, reason_ceased="X1", reason_place_change="OTHER"),
+            _replace(
+                row,
+                started=away,
+                reason_new_episode="P",
+                place=code,
+                ceased=back,
+                reason_ceased="X1",
+                reason_place_change="OTHER",
+                provider_urn=NO_URN,
+            ),
+            _replace(row, started=back, reason_new_episode="P"),
+        ]
+    return result
+
+
+def short_break_rows(
+    child_id: str,
+    first: dt.date,
+    last: dt.date,
+    home_postcode: str,
+    carer_postcode: str,
+    urn: str,
+    rng: np.random.Generator,
+) -> list[EpisodeRow]:
+    """A disabled child's agreed series of short breaks (LS V4): 1-3 nights every 4-10 weeks.
+
+    DfE excludes these children from looked-after counts; a reader must drop them too.
+    """
+    rows: list[EpisodeRow] = []
+    day = _offset(first, rng, 0, 30)
+    while day < last:
+        home = _offset(day, rng, 1, 4)
+        rows.append(
+            EpisodeRow(
+                child_id,
+                day,
+                "S",
+                "V4",
+                "N2",
+                "U6",
+                "PR1",
+                home,
+                "E4A",
+                "",
+                home_postcode,
+                carer_postcode,
+                urn,
+            )
+        )
+        day = _offset(home, rng, 42, 90)
+    return rows
