@@ -132,9 +132,14 @@ def entry_log_mean(rates: FittedRates, month_index: int) -> tuple[np.ndarray, np
     return mean, variance
 
 
+_BAND_MATRIX = (BAND_OF_AGE[None, :] == np.arange(N_BANDS)[:, None]).astype(np.float64)
+
+
 def fine_to_states(fine: np.ndarray) -> np.ndarray:
     """Sum (..., uasc, age months, types) into (..., states) in ``STATES`` order."""
-    by_band = np.add.reduceat(fine, BAND_START_MONTHS[:-1], axis=-2)
+    by_band = np.matmul(_BAND_MATRIX, fine.astype(np.float64))
+    if np.issubdtype(fine.dtype, np.integer):
+        by_band = np.rint(by_band).astype(np.int64)
     return by_band.reshape(*fine.shape[:-3], 2 * N_BANDS * N_TYPES)
 
 
