@@ -136,6 +136,11 @@ def build_shortlist(
     inputs = _demo_inputs() if households is None else _file_inputs(households, referrals, children)
     policy = _policy(policy_path, inputs)
     referral = _find_referral(inputs, referral_id, as_of or inputs.as_of)
+    inputs.households = tuple(  # households deregistered by the start are not considered
+        h
+        for h in inputs.households
+        if h.deregistered_on is None or h.deregistered_on > referral.start_date
+    )
     if progress:
         progress(
             f"Locating {len(inputs.households)} households and the referral's home and schools"

@@ -83,10 +83,14 @@ class Shortlist:
     def not_suitable(
         self, option_index: int = 0, limit: int | None = None
     ) -> tuple[Unsuitable, ...]:
-        """Households failing a hard rule for an option, each with every rule it fails."""
+        """Households failing a hard rule for an option, each with every rule it fails.
+
+        The nearest misses come first: fewest rules failed, then household id.
+        """
         ranked = self.options[option_index]
         rows = np.flatnonzero(ranked.scores.failures)
-        rows = rows[np.argsort(self.context.table.id_rank[rows], kind="stable")][:limit]
+        failed = np.bitwise_count(ranked.scores.failures[rows])
+        rows = rows[np.lexsort((self.context.table.id_rank[rows], failed))][:limit]
         return tuple(
             Unsuitable(
                 self.context.households[row].household_id,
@@ -165,6 +169,12 @@ def _children(n: int) -> str:
     return "the child" if n == 1 else ("both children" if n == 2 else f"all {n} children")
 
 
+def count_children(item: ScoreBreakdown) -> str:
+    """Whose religion/ethnicity is shared: "the child", "both children", or "some children"."""
+    most = max(item.religion_matches, item.ethnicity_matches)
+    return _children(item.places) if most == item.places else "some of the children"
+
+
 def _school_phrase(item: ScoreBreakdown) -> str:
     keeping, total = item.children_keeping_school, len(item.schools)
     if total == 1:
@@ -196,18 +206,32 @@ def reason_for(item: ScoreBreakdown, best: ScoreBreakdown, position: int) -> str
     parts.append(where)
     if item.schools:
         parts.append(_school_phrase(item))
-    if item.connected:
-        parts.append("a connected (family and friends) carer")
-    elif item.connected_offered:
+    if item.connected and item.provider != ProviderType.CONNECTED:
+        parts.append("the family and friends carer offered for these children")
+    elif item.connected_offered and not item.connected:
         parts.append("not the connected carer offered")
     carer = {
         ProviderType.IN_HOUSE: "in-house",
         ProviderType.AGENCY: "agency",
-        ProviderType.CONNECTED: "connected",
+        ProviderType.CONNECTED: "connected (family and friends)",
     }[item.provider]
     wanted = len(item.desirable_met) + len(item.desirable_unmet)
     needs = f", meeting {len(item.desirable_met)} of {wanted} desirable needs" if wanted else ""
-    sentence = ", ".join(parts) + f"; {carer} carer{needs}, GBP {item.weekly_cost_gbp:.0f} a week"
+    shared = [
+        name
+        for name, count in (
+            ("religion", item.religion_matches),
+            ("ethnicity", item.ethnicity_matches),
+        )
+        if count
+    ]
+    culture = f", sharing the {' and '.join(shared)} of {count_children(item)}" if shared else ""
+    wished = len(item.wishes_met) + len(item.wishes_unmet)
+    wishes = f", {len(item.wishes_met)} of {wished} wishes met" if wished else ""
+    sentence = (
+        ", ".join(parts) + f"; {carer} carer{needs}{culture}{wishes}, "
+        f"GBP {item.weekly_cost_gbp:.0f} a week"
+    )
     sentence = sentence[0].upper() + sentence[1:]
     if position > 1 and best.tier < item.tier:
         sentence += f" (a lower tier than the top household: tier {item.tier} against {best.tier})"
