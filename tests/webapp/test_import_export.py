@@ -218,3 +218,21 @@ def test_bad_ssda903_files_store_nothing(filled: Store, tmp_path: Path) -> None:
         import_ssda903(filled, [folder])
     assert any('"PLACE"' in str(e) and "episodes.csv row 1" in str(e) for e in caught.value.errors)
     assert ssda903_tables(filled) == {}
+
+
+def test_demo_council_files_import_to_what_load_demo_stores(tmp_path: Path) -> None:
+    demo_council = pytest.importorskip("sufficiency.demo_council")
+    council = demo_council.build_demo_council()
+    loaded = _new_store(tmp_path / "loaded.sqlite3")
+    loaded.load_demo(council)
+    demo_council.write_demo_files(tmp_path / "files", council)
+    imported = _new_store(tmp_path / "imported.sqlite3")
+    for table in TABLES:
+        import_file(imported, table, tmp_path / "files" / f"{table}.csv")
+    import_ssda903(imported, [tmp_path / "files" / "ssda903"])
+    assert imported.list_households() == loaded.list_households()
+    assert imported.list_children() == loaded.list_children()
+    assert imported.list_referrals() == loaded.list_referrals()
+    assert imported.list_decisions() == loaded.list_decisions()
+    assert ssda903_tables(imported) == ssda903_tables(loaded)
+    assert loaded.as_of == council.as_of
