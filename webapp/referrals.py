@@ -200,9 +200,13 @@ def decide(referral_id: str):
 def record_decision(referral_id: str, values):
     """Validate with ``matching.decisions.decide`` against a fresh shortlist, then store it."""
     from matching.decisions import decide as build_decision
+    from webapp.store import ReferralClosedError
 
     data = get_data()
-    shortlist = data.shortlist(data.referral(referral_id))
+    referral = data.referral(referral_id)
+    if referral.status != ReferralStatus.OPEN:
+        raise ReferralClosedError(f"referral {referral_id} is {referral.status.value}, not open")
+    shortlist = data.shortlist(referral)
     child_ids = (
         values.getlist("child_ids") if hasattr(values, "getlist") else values.get("child_ids")
     )

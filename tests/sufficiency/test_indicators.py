@@ -29,10 +29,27 @@ AS_OF = dt.date(2026, 3, 31)
 D = dt.date
 
 
-def _episode(child: str, started, ceased=None, code="U6", kind=PlacementType.IN_HOUSE_FOSTERING,
-             rne="P", home="AA1 1AA", placed="BB1 1BB") -> Episode:
-    return Episode(ChildId(child), started, ceased, code, kind, "C2", reason_new_episode=rne,
-                   home_postcode=home, placement_postcode=placed)
+def _episode(
+    child: str,
+    started,
+    ceased=None,
+    code="U6",
+    kind=PlacementType.IN_HOUSE_FOSTERING,
+    rne="P",
+    home="AA1 1AA",
+    placed="BB1 1BB",
+) -> Episode:
+    return Episode(
+        ChildId(child),
+        started,
+        ceased,
+        code,
+        kind,
+        "C2",
+        reason_new_episode=rne,
+        home_postcode=home,
+        placement_postcode=placed,
+    )
 
 
 def _child(child: str, *episodes: Episode) -> ChildRecord:
@@ -41,9 +58,17 @@ def _child(child: str, *episodes: Episode) -> ChildRecord:
 
 def _household(hid: str, provider=ProviderType.IN_HOUSE, places=2, placed=(), **kw) -> Household:
     return Household(
-        HouseholdId(hid), f"Household {hid}", provider, "AA1 1AA", places, 0, 17,
-        frozenset({PlacementKind.LONG_TERM}), placed_children=tuple(placed),
-        agency_name="Agency" if provider == ProviderType.AGENCY else "", **kw,
+        HouseholdId(hid),
+        f"Household {hid}",
+        provider,
+        "AA1 1AA",
+        places,
+        0,
+        17,
+        frozenset({PlacementKind.LONG_TERM}),
+        placed_children=tuple(placed),
+        agency_name="Agency" if provider == ProviderType.AGENCY else "",
+        **kw,
     )
 
 
@@ -51,10 +76,23 @@ def _placed(cid: str, group: str = "") -> PlacedChild:
     return PlacedChild(ChildId(cid), D(2015, 1, 1), sibling_group=group)
 
 
-def _looked_after(cid: str, kind=PlacementType.IN_HOUSE_FOSTERING, placed="BB1 1BB",
-                  household: str | None = None, group: str = "") -> LookedAfterChild:
-    return LookedAfterChild(ChildId(cid), D(2015, 1, 1), Sex.MALE, kind, household_id=household,
-                            placement_postcode=placed, home_postcode="AA1 1AA", sibling_group=group)
+def _looked_after(
+    cid: str,
+    kind=PlacementType.IN_HOUSE_FOSTERING,
+    placed="BB1 1BB",
+    household: str | None = None,
+    group: str = "",
+) -> LookedAfterChild:
+    return LookedAfterChild(
+        ChildId(cid),
+        D(2015, 1, 1),
+        Sex.MALE,
+        kind,
+        household_id=household,
+        placement_postcode=placed,
+        home_postcode="AA1 1AA",
+        sibling_group=group,
+    )
 
 
 # Distances by placement postcode: BB* is 5 miles, FAR is 35 miles, NOWHERE is not found.
@@ -81,31 +119,39 @@ def test_compute_indicators_counts_by_hand() -> None:
         _household("h3", places=2, placed=[_placed("c4", "g2")]),  # 1 free
         _household("h4", places=2, on_hold=True),  # on hold: 0
     ]
-    result = compute_indicators(_current(), homes, AS_OF, _distance, child_population=35_000,
-                                target_percent_beyond=20.0)
+    result = compute_indicators(
+        _current(), homes, AS_OF, _distance, child_population=35_000, target_percent_beyond=20.0
+    )
     assert result.children_in_care == 7
     assert result.rate_per_10k == pytest.approx(2.0)  # 7 / 35,000 * 10,000
     assert (result.placed_beyond_threshold, result.distance_unknown) == (2, 2)  # c3, c7; c5, c6
     assert result.percent_beyond_threshold == pytest.approx(200 / 7)  # 28.6%
     assert result.meets_distance_target is False  # 28.6% > 20%
-    assert result.fostering == {PlacementType.IN_HOUSE_FOSTERING: 2,
-                                PlacementType.AGENCY_FOSTERING: 1,
-                                PlacementType.KINSHIP_FOSTERING: 1}
+    assert result.fostering == {
+        PlacementType.IN_HOUSE_FOSTERING: 2,
+        PlacementType.AGENCY_FOSTERING: 1,
+        PlacementType.KINSHIP_FOSTERING: 1,
+    }
     assert result.percent_in_house_fostering == pytest.approx(200 / 3)  # 2 of (2 + 1)
     assert (result.sibling_groups, result.sibling_groups_together) == (2, 1)  # g1 yes, g2 no
     assert result.percent_siblings_together == pytest.approx(50.0)
     assert result.three_plus_placements is None  # no 903 history given
     assert result.percent_three_plus_placements is None
-    assert result.vacancies == {ProviderType.IN_HOUSE: 2, ProviderType.AGENCY: 1,
-                                ProviderType.CONNECTED: 0}
+    assert result.vacancies == {
+        ProviderType.IN_HOUSE: 2,
+        ProviderType.AGENCY: 1,
+        ProviderType.CONNECTED: 0,
+    }
     assert result.total_vacancies == 3
 
 
 def test_siblings_in_one_placement_without_a_household_are_together() -> None:
-    current = [_looked_after("a", PlacementType.CHILDRENS_HOME, "BB1 1BB", group="g"),
-               _looked_after("b", PlacementType.CHILDRENS_HOME, "BB1 1BB", group="g"),
-               _looked_after("c", PlacementType.CHILDRENS_HOME, "", group="h"),
-               _looked_after("d", PlacementType.CHILDRENS_HOME, "", group="h")]
+    current = [
+        _looked_after("a", PlacementType.CHILDRENS_HOME, "BB1 1BB", group="g"),
+        _looked_after("b", PlacementType.CHILDRENS_HOME, "BB1 1BB", group="g"),
+        _looked_after("c", PlacementType.CHILDRENS_HOME, "", group="h"),
+        _looked_after("d", PlacementType.CHILDRENS_HOME, "", group="h"),
+    ]
     assert count_sibling_groups(current) == (2, 1)  # unknown placements count as apart
 
 
@@ -127,14 +173,32 @@ def test_rate_per_10k() -> None:
     ("episodes", "expected"),
     [
         # Three placements inside the year.
-        ([("2025-05-01", "2025-08-01", "U6", "S"), ("2025-08-01", "2025-12-01", "U4", "P"),
-          ("2025-12-01", None, "K2", "P")], 3),
+        (
+            [
+                ("2025-05-01", "2025-08-01", "U6", "S"),
+                ("2025-08-01", "2025-12-01", "U4", "P"),
+                ("2025-12-01", None, "K2", "P"),
+            ],
+            3,
+        ),
         # A legal-status change only (L) is the same placement: 2.
-        ([("2025-05-01", "2025-08-01", "U6", "S"), ("2025-08-01", "2025-12-01", "U6", "L"),
-          ("2025-12-01", None, "K2", "P")], 2),
+        (
+            [
+                ("2025-05-01", "2025-08-01", "U6", "S"),
+                ("2025-08-01", "2025-12-01", "U6", "L"),
+                ("2025-12-01", None, "K2", "P"),
+            ],
+            2,
+        ),
         # Temporary respite (T3) does not count: 2.
-        ([("2025-05-01", "2025-06-01", "U6", "S"), ("2025-06-01", "2025-06-08", "T3", "T"),
-          ("2025-06-08", None, "U6", "P")], 2),
+        (
+            [
+                ("2025-05-01", "2025-06-01", "U6", "S"),
+                ("2025-06-01", "2025-06-08", "T3", "T"),
+                ("2025-06-08", None, "U6", "P"),
+            ],
+            2,
+        ),
         # An episode that ended before the year began does not count: 1.
         ([("2024-01-01", "2025-03-31", "U6", "S"), ("2025-03-31", None, "U4", "P")], 1),
         # The first episode in the year counts even when its reason is L: 1.
@@ -142,20 +206,29 @@ def test_rate_per_10k() -> None:
     ],
 )
 def test_placements_in_year(episodes, expected) -> None:
-    record = _child("c1", *[
-        _episode("c1", D.fromisoformat(s), D.fromisoformat(e) if e else None, code=code, rne=rne)
-        for s, e, code, rne in episodes
-    ])
+    record = _child(
+        "c1",
+        *[
+            _episode(
+                "c1", D.fromisoformat(s), D.fromisoformat(e) if e else None, code=code, rne=rne
+            )
+            for s, e, code, rne in episodes
+        ],
+    )
     assert placements_in_year(record, AS_OF) == expected
 
 
 def test_three_plus_placements_counted_for_children_in_care_only() -> None:
-    moves = [_episode("c1", D(2025, 5, 1), D(2025, 8, 1)),
-             _episode("c1", D(2025, 8, 1), D(2025, 12, 1)),
-             _episode("c1", D(2025, 12, 1))]
-    left = [_episode("c2", D(2025, 5, 1), D(2025, 8, 1)),  # three placements, but left care
-            _episode("c2", D(2025, 8, 1), D(2025, 9, 1)),
-            _episode("c2", D(2025, 9, 1), D(2025, 10, 1))]
+    moves = [
+        _episode("c1", D(2025, 5, 1), D(2025, 8, 1)),
+        _episode("c1", D(2025, 8, 1), D(2025, 12, 1)),
+        _episode("c1", D(2025, 12, 1)),
+    ]
+    left = [
+        _episode("c2", D(2025, 5, 1), D(2025, 8, 1)),  # three placements, but left care
+        _episode("c2", D(2025, 8, 1), D(2025, 9, 1)),
+        _episode("c2", D(2025, 9, 1), D(2025, 10, 1)),
+    ]
     history = [_child("c1", *moves), _child("c2", *left)]
     result = compute_indicators([_looked_after("c1")], [], AS_OF, _distance, history=history)
     assert result.three_plus_placements == 1
@@ -180,7 +253,10 @@ def test_published_rates_from_dfe_file() -> None:
     assert (england.year, england.children_in_care, england.rate_per_10k) == (2023, 83840, 71.0)
     hartlepool = read_published_rate("E06000001")
     assert (hartlepool.area, hartlepool.children_in_care, hartlepool.child_population) == (
-        "Hartlepool", 321, 20116)
+        "Hartlepool",
+        321,
+        20116,
+    )
     # Northamptonshire's 2022-23 row is "z" (abolished): the latest numeric year is used.
     assert read_published_rate("E10000021").year == 2021
     assert read_published_rate("E99999999") is None
