@@ -105,6 +105,30 @@ def _count(number: int, one: str, many: str) -> str:
     return f"{number} {one if number == 1 else many}"
 
 
+def _claim_referral(
+    session: Session, referral_id: str, seen_version: int, all_placed: bool
+) -> None:
+    """Mark the referral placed (or keep it open for its other children) if nobody changed it."""
+    result = session.execute(
+        update(ReferralRow)
+        .where(
+            ReferralRow.referral_id == referral_id,
+            ReferralRow.version == seen_version,
+            ReferralRow.status == str(ReferralStatus.OPEN),
+        )
+        .values(
+            version=seen_version + 1,
+            status=str(ReferralStatus.PLACED if all_placed else ReferralStatus.OPEN),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise ReferralClosedError(
+            f"referral {referral_id} changed while this decision was being recorded; "
+            "reload it and decide again"
+        )
+
+
 def record_decision(session: Session, decision: Decision) -> Decision:
     """See ``Store.record_decision``; runs inside the caller's transaction."""
     referral, household_row, household = read_claim_state(session, decision)
@@ -119,25 +143,8 @@ def record_decision(session: Session, decision: Decision) -> Decision:
     for child_id in child_ids:
         _place_child(session, referral, child_id, household_row, provider)
 
-    all_placed = placed_before | set(child_ids) >= {c.child_id for c in referral.children}
-    result = session.execute(
-        update(ReferralRow)
-        .where(
-            ReferralRow.referral_id == referral.referral_id,
-            ReferralRow.version == seen_referral_version,
-            ReferralRow.status == str(ReferralStatus.OPEN),
-        )
-        .values(
-            version=seen_referral_version + 1,
-            status=str(ReferralStatus.PLACED if all_placed else ReferralStatus.OPEN),
-        )
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
-        raise ReferralClosedError(
-            f"referral {referral.referral_id} changed while this decision was being recorded; "
-            "reload it and decide again"
-        )
+    all_placed = (placed_before | set(child_ids)) >= {c.child_id for c in referral.children}
+    _claim_referral(session, referral.referral_id, seen_referral_version, all_placed)
     recorded = dataclasses.replace(decision, child_ids=tuple(child_ids))
     session.add(decision_row(recorded))
     logger.info(
