@@ -22,7 +22,7 @@ SIMULATION_START = dt.date(
 ENTRIES_PER_YEAR = 140.0  # in the year to 31 March 2024; the trend scales other years
 ENTRY_TREND_PER_YEAR = 0.02  # mild growth in starts, as London councils saw from 2022
 SIBLING_GROUP_SIZES = {1: 0.55, 2: 0.25, 3: 0.14, 4: 0.06}  # wished-for sizes under 13 (assumption)
-UASC_SHARE_BY_ENTRY_AGE = {14: 0.08, 15: 0.15, 16: 0.5, 17: 0.5}  # London, assumption
+UASC_SHARE_BY_ENTRY_AGE = {14: 0.1, 15: 0.2, 16: 0.6, 17: 0.6}  # London, assumption
 MOVES_PER_YEAR = 0.35  # after the first year; national placement changes per child-year ~0.5
 FIRST_YEAR_MOVES_PER_YEAR = 0.6
 EMERGENCY_FIRST_PLACEMENT_SHARE = 0.3  # first placement is a short emergency one
@@ -118,7 +118,10 @@ def _exit_reason(
     codes = sorted(allowed)
     weights = np.array([stats.cease_reasons.get(code, 0.0) + 1e-3 for code in codes])
     if not person.uasc and ceased < eighteenth_birthday(person.date_of_birth):
-        weights *= np.array([4.0 if code in {"E11", "E12"} else 1.0 for code in codes])
+        # Adoption is rarer per leaver than nationally once restricted to young children, and
+        # E8 is open to every age: reweight so the mix of reasons stays near the national one.
+        boost = {"E11": 4.0, "E12": 4.0, "E8": 0.5}
+        weights *= np.array([boost.get(code, 1.0) for code in codes])
     return codes[int(rng.choice(len(codes), p=weights / weights.sum()))]
 
 

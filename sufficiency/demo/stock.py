@@ -31,7 +31,7 @@ _PROVIDER = {
 }
 PLACES_DRAW = {1: 0.4, 2: 0.45, 3: 0.15}  # approved places of a new household (assumption)
 SHARE_HOUSEHOLD_CHANCE = 0.5  # a unit joins a household already caring for another child
-VACANT_HOUSEHOLDS = {ProviderType.IN_HOUSE: 6, ProviderType.AGENCY: 4}  # no child placed today
+VACANT_HOUSEHOLDS = {ProviderType.IN_HOUSE: 8, ProviderType.AGENCY: 5}  # no child placed today
 DEREGISTERED = {ProviderType.IN_HOUSE: 22, ProviderType.AGENCY: 6}  # since April 2020
 
 
