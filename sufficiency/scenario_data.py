@@ -38,15 +38,13 @@ def postcode_distance() -> DistanceFunction:
 
 
 def _demo_history(council: object, as_of: dt.date) -> History:
-    history = getattr(council, "history", None)
-    if isinstance(history, History):
-        return history
+    """The demo council's SSDA903 tables, written out and read back as the importer would."""
     from sufficiency.demo_council import write_demo_files
     from sufficiency.ssda903 import read_ssda903
 
     with tempfile.TemporaryDirectory() as folder:
-        write_demo_files(folder)
-        return read_ssda903(folder, extract_date=as_of)
+        write_demo_files(folder, council)
+        return read_ssda903(Path(folder) / "ssda903", extract_date=as_of)
 
 
 def _children(items: Sequence[object]) -> tuple[LookedAfterChild, ...]:

@@ -63,7 +63,8 @@ class FosteringPool:
     ``places_by_approval`` [places] at the start; ``recruited_per_year`` [households per
     year], arriving with approvals in the proportions ``recruit_mix`` (shares summing to 1)
     and ``places_per_household`` [places]; ``lost_share_per_year`` [0-1] of places leave each
-    year; ``within_20_miles_share`` [0-1] of places are within 20 miles of children's homes.
+    year; ``within_20_miles_share`` [0-1] of recruits' places are within 20 miles of
+    children's homes, ``start_within_20_miles_share`` [0-1] of the starting places.
     """
 
     places_by_approval: Mapping[ApprovalType, float]
@@ -72,6 +73,14 @@ class FosteringPool:
     places_per_household: float
     recruit_mix: Mapping[ApprovalType, float]
     within_20_miles_share: float
+    start_within_20_miles_share: float | None = None
+
+    @property
+    def start_share(self) -> float:
+        """Share of the starting places within 20 miles (default: as for recruits)."""
+        if self.start_within_20_miles_share is None:
+            return self.within_20_miles_share
+        return self.start_within_20_miles_share
 
     def __post_init__(self) -> None:
         if not 0 <= self.lost_share_per_year <= 1:
@@ -86,7 +95,8 @@ class FosteringPool:
 class SupplyBaseline:
     """Everything the supply model starts from (estimated or set by the scenario).
 
-    ``beds`` [beds] and ``within_20_miles_share`` [0-1] are by type of home;
+    ``beds`` [beds] and ``within_20_miles_share`` [0-1] are by type of home
+    (``start_within_20_miles_share`` for the beds open at the start, if different);
     ``other_within_20_miles_share`` [0-1] covers placement types without a place count
     (kinship, placed with parents, ...). ``sibling_share`` and ``specialist_share`` [0-1]
     are the parts of foster care demand needing sibling places or specialist skills.
@@ -96,6 +106,9 @@ class SupplyBaseline:
     agency: FosteringPool
     beds: Mapping[HomeType, float]
     within_20_miles_share: Mapping[HomeType, float]
+    start_within_20_miles_share: Mapping[HomeType, float] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
     other_within_20_miles_share: Mapping[PlacementType, float] = field(
         default_factory=lambda: MappingProxyType({})
     )
@@ -179,12 +192,11 @@ def _fostering_places(
         base_rate[lever.start_month - 1 :] += lever.recruited_per_year / 12
     base_rate = np.maximum(base_rate, 0.0)
     inflows: dict[tuple[ApprovalType, float], tuple[float, np.ndarray]] = {}
+    start_share = pool.start_share
     for approval in set(pool.places_by_approval) | set(pool.recruit_mix):
         monthly = base_rate * pool.recruit_mix.get(approval, 0.0) * pool.places_per_household
-        inflows[(approval, pool.within_20_miles_share)] = (
-            pool.places_by_approval.get(approval, 0.0),
-            monthly,
-        )
+        _inflow(inflows, (approval, start_share), pool.places_by_approval.get(approval, 0.0), 0.0)
+        _inflow(inflows, (approval, pool.within_20_miles_share), 0.0, monthly)
     for lever in (lv for lv in levers if lv.recruited_per_year > 0):
         monthly = np.zeros(months)
         places = lever.places_per_household or pool.places_per_household
@@ -194,8 +206,7 @@ def _fostering_places(
             if lever.within_20_miles_percent is None
             else (lever.within_20_miles_percent / 100)
         )
-        start, before = inflows.get((lever.approval, share), (0.0, np.zeros(months)))
-        inflows[(lever.approval, share)] = (start, before + monthly)
+        _inflow(inflows, (lever.approval, share), 0.0, monthly)
     columns: dict[PlaceGroup, np.ndarray] = {}
     for (approval, share), (start, monthly) in inflows.items():
         total = _accumulate(start, monthly, keep)
@@ -209,11 +220,17 @@ def _fostering_places(
     return columns
 
 
+def _inflow(inflows: dict, key: tuple, start: float, monthly: np.ndarray | float) -> None:
+    before_start, before_monthly = inflows.get(key, (0.0, 0.0))
+    inflows[key] = (before_start + start, before_monthly + monthly)
+
+
 def _accumulate(start: float, monthly_inflow: np.ndarray, keep: np.ndarray) -> np.ndarray:
     """Stock at each month end: last month's stock times ``keep`` plus this month's inflow."""
     stock = np.empty(len(keep))
     level = start
-    for month, (inflow, kept) in enumerate(zip(monthly_inflow, keep, strict=True)):
+    inflows = np.broadcast_to(np.asarray(monthly_inflow, dtype=float), keep.shape)
+    for month, (inflow, kept) in enumerate(zip(inflows, keep, strict=True)):
         level = level * kept + inflow
         stock[month] = level
     return stock
@@ -222,7 +239,9 @@ def _accumulate(start: float, monthly_inflow: np.ndarray, keep: np.ndarray) -> n
 def _bed_places(
     baseline: SupplyBaseline, home_type: HomeType, levers: list, months: int
 ) -> dict[PlaceGroup, np.ndarray]:
-    share = baseline.within_20_miles_share.get(home_type, 0.0)
+    share = baseline.start_within_20_miles_share.get(
+        home_type, baseline.within_20_miles_share.get(home_type, 0.0)
+    )
     start = baseline.beds.get(home_type, 0.0)
     near = np.full(months, start * share)
     far = np.full(months, start * (1 - share))

@@ -11,7 +11,7 @@ import datetime as dt
 import math
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import MappingProxyType
 
 from matching.domain import Household, LookedAfterChild, ProviderType
@@ -96,12 +96,23 @@ def estimate_supply(
             notes,
         ),
     }
+    places_now = {
+        HomeType.IN_HOUSE_FOSTERING: _total(pools[CarerProvider.IN_HOUSE]),
+        HomeType.AGENCY_FOSTERING: _total(pools[CarerProvider.AGENCY]),
+        **beds,
+    }
+    start_local = _start_shares(children, local, places_now, settings)
+    pools = {
+        provider: replace(pool, start_within_20_miles_share=start_local[_home_type(provider)])
+        for provider, pool in pools.items()
+    }
     sibling, specialist = _need_shares(children, settings, notes)
     baseline = SupplyBaseline(
         in_house=pools[CarerProvider.IN_HOUSE],
         agency=pools[CarerProvider.AGENCY],
         beds=MappingProxyType(beds),
         within_20_miles_share=MappingProxyType({h: local[h] for h in HomeType}),
+        start_within_20_miles_share=MappingProxyType(start_local),
         other_within_20_miles_share=MappingProxyType({p: local[p] for p in PlacementType}),
         sibling_share=sibling,
         specialist_share=specialist,
@@ -109,6 +120,31 @@ def estimate_supply(
         overflow=settings.overflow,
     )
     return SupplyEstimate(baseline=baseline, notes=tuple(notes))
+
+
+def _total(pool: FosteringPool) -> float:
+    return float(sum(pool.places_by_approval.values()))
+
+
+def _start_shares(
+    children: list[LookedAfterChild],
+    local: dict,
+    places: dict[HomeType, float],
+    settings: SupplySettings,
+) -> dict[HomeType, float]:
+    """Share of today's places within 20 miles: the places children living within 20 miles fill.
+
+    Spare places count as further away: had they been local, the children placed far today
+    would probably be in them. A share set in the scenario is used as it is.
+    """
+    shares = {}
+    for home_type in HomeType:
+        if settings.within_20_miles_percent.get(home_type) is not None or places[home_type] <= 0:
+            shares[home_type] = local[home_type]
+            continue
+        living = sum(1 for c in children if c.placement_type == home_type.placement_type)
+        shares[home_type] = min(1.0, local[home_type] * living / places[home_type])
+    return shares
 
 
 def _home_type(provider: CarerProvider) -> HomeType:
