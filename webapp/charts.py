@@ -37,11 +37,14 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "chart"
 
 
-def nice_ticks(top: float, count: int = 5) -> list[float]:
-    """Round axis ticks from 0 to at least ``top`` (1, 2 or 5 times a power of ten apart)."""
+def nice_ticks(top: float, count: int = 5, *, whole: bool = False) -> list[float]:
+    """Round axis ticks from 0 to at least ``top`` (1, 2 or 5 times a power of ten apart).
+
+    ``whole``: the values are counts, so ticks are at least 1 apart.
+    """
     if top <= 0 or not math.isfinite(top):
         return [0.0, 1.0]
-    raw = top / count
+    raw = max(top / count, 1.0) if whole else top / count
     power = 10 ** math.floor(math.log10(raw))
     step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
     return [step * i for i in range(int(math.ceil(top / step - 1e-9)) + 1)]
@@ -88,6 +91,7 @@ def bar_chart(
     description: str = "",
     decimals: int = 0,
     width: int = 640,
+    label_width: int = 200,
     chart_id: str | None = None,
 ) -> Chart:
     """Horizontal grouped bars: one group per category, one bar per series, values labelled.
@@ -96,12 +100,12 @@ def bar_chart(
     caption and table headings (e.g. "children").
     """
     chart_id = chart_id or slug(title)
-    label_width, bar_height, gap = 200, 22, 14
+    bar_height, gap = 22, 14
     group_height = bar_height * len(series) + gap
     legend_height = 26 if len(series) > 1 else 0
     height = 30 + legend_height + group_height * len(categories) + 30
     top = max([v for _, values in series for v in values] + [0.0])
-    ticks = nice_ticks(top)
+    ticks = nice_ticks(top, whole=decimals == 0)
     plot_width = width - label_width - 70
     scale = plot_width / ticks[-1]
     y0 = 20 + legend_height
@@ -113,7 +117,7 @@ def bar_chart(
             f'<line x1="{x:.1f}" y1="{y0}" x2="{x:.1f}" y2="{height - 28}" stroke="{GRID}"/>'
         )
         parts.append(
-            _text(x, height - 10, format_number(tick, decimals if tick % 1 else 0), "middle", 12)
+            _text(x, height - 10, format_number(tick, 1 if tick % 1 else 0), "middle", 12)
         )
     for row, category in enumerate(categories):
         y = y0 + row * group_height + gap / 2
@@ -209,7 +213,7 @@ def fan_chart(
         parts.append(
             f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="{GRID}"/>'
         )
-        parts.append(_text(left - 6, y + 4, format_number(tick), "end", 12))
+        parts.append(_text(left - 6, y + 4, format_number(tick, 1 if tick % 1 else 0), "end", 12))
     parts.append(band(fan.p10, fan.p90, BAND_FILLS[0]))
     if fan.p25 is not None and fan.p75 is not None:
         parts.append(band(fan.p25, fan.p75, BAND_FILLS[1]))

@@ -78,6 +78,8 @@ def index():
             )
         ],
         unit="children",
+        width=420,
+        label_width=130,
         description="Bar chart of children in in-house, agency and family and friends foster care.",
     )
     vacancies = bar_chart(
@@ -93,6 +95,8 @@ def index():
             )
         ],
         unit="places",
+        width=420,
+        label_width=130,
         description="Bar chart of free approved places in available households by provider.",
     )
     return render_template(

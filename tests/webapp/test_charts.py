@@ -96,3 +96,8 @@ def test_map_circle_radius_is_twenty_miles_at_map_scale() -> None:
     assert "20 miles from home" in svg
     assert chart.table_rows[-1] == ("Home", "The child's home (postcode centroid)", "")
     assert METRES_PER_MILE == 1609.344
+
+
+def test_counts_get_whole_ticks() -> None:
+    assert nice_ticks(2, whole=True) == [0, 1, 2]  # not 0, 0.5, 1, 1.5, 2
+    assert nice_ticks(2) == pytest.approx([0, 0.5, 1, 1.5, 2])
