@@ -7,6 +7,7 @@ nowhere else in the engine; no scoring happens here.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -78,10 +79,11 @@ class MatchContext:
         """Whether ``households`` are the ones this context was built from, in the same order."""
         if households is self.households:
             return True
-        return len(households) == len(self.households) and all(
-            a.household_id == b.household_id
-            for a, b in zip(households, self.households, strict=True)
-        )
+        if len(households) != len(self.households):
+            return False
+        if all(map(operator.is_, households, self.households)):  # the same objects: fast path
+            return True
+        return [h.household_id for h in households] == list(self.table.household_ids)
 
 
 def context_from_points(

@@ -51,16 +51,22 @@ class OptionScores:
         return len(self.order)
 
 
-def score_option(context: MatchContext, option: Option, policy: Policy) -> OptionScores:
-    """Score every household for one option, vectorised over the household table."""
+def score_option(
+    context: MatchContext, option: Option, policy: Policy, *, distances: dict | None = None
+) -> OptionScores:
+    """Score every household for one option, vectorised over the household table.
+
+    ``distances`` may be a dict shared by the options of one referral, so the distances
+    from its home and schools [tenths of a mile] are computed once.
+    """
     table, weights, k = context.table, policy.weights, option.size
-    home = context.home_point(option.referral)
-    distance = tenths_of_mile(home, table.easting_m, table.northing_m)
+    distances = {} if distances is None else distances
+    distance = _tenths_to(context, context.home_point(option.referral), distances)
     failures = failure_bits(table, option, policy)
     connected = connected_mask(table, option)
     offered = bool((connected & (failures == 0)).any())
     near = (distance <= policy.threshold_tenths) & table.in_area(policy.council_la_code)
-    school_keep, school_count = _school_keep(context, option, policy)
+    school_keep, school_count = _school_keep(context, option, policy, distances)
     siblings_ok = option.whole_group or not option.referral.is_sibling_group
     tier = (
         1
@@ -87,7 +93,16 @@ def score_option(context: MatchContext, option: Option, policy: Policy) -> Optio
     )
 
 
-def _school_keep(context: MatchContext, option: Option, policy: Policy) -> tuple[np.ndarray, int]:
+def _tenths_to(context: MatchContext, point: GridPoint, distances: dict) -> np.ndarray:
+    key = (point.easting_m, point.northing_m)
+    if key not in distances:
+        distances[key] = tenths_of_mile(point, context.table.easting_m, context.table.northing_m)
+    return distances[key]
+
+
+def _school_keep(
+    context: MatchContext, option: Option, policy: Policy, distances: dict
+) -> tuple[np.ndarray, int]:
     """Per household, how many children stay within their school's limit; and how many could."""
     table = context.table
     keep = np.zeros(len(table), dtype=np.int64)
@@ -100,8 +115,7 @@ def _school_keep(context: MatchContext, option: Option, policy: Policy) -> tuple
         point = context.school_point(child.school_urn)
         if point is None:
             continue  # not located: nobody can be shown to keep it
-        tenths = tenths_of_mile(point, table.easting_m, table.northing_m)
-        keep += tenths <= policy.school_limit_tenths(stage)
+        keep += _tenths_to(context, point, distances) <= policy.school_limit_tenths(stage)
     return keep, count
 
 

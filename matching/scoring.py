@@ -265,8 +265,9 @@ def score_candidates(
         raise ValueError("households: the matching context was built from different households")
     result: list[ScoreBreakdown] = []
     for done, referral in enumerate(referrals, start=1):
+        distances: dict = {}  # shared by the referral's options
         for option in options_for(referral):
-            scores = score_option(context, option, policy)
+            scores = score_option(context, option, policy, distances=distances)
             rows = scores.order if limit_per_option is None else scores.order[:limit_per_option]
             result.extend(breakdown(context, scores, int(row), policy) for row in rows)
         if progress is not None:

@@ -129,16 +129,17 @@ def rank(
         raise ValueError("households: the matching context was built from different households")
     length = length or policy.shortlist_length
     options = options_for(referral)
-    ranked = [_rank_option(context, options[0], policy, length)]
+    distances: dict = {}  # home and school distances, shared by the referral's options
+    ranked = [_rank_option(context, options[0], policy, length, distances)]
     if ranked[0].suitable_count == 0 and len(options) > 1:
-        ranked += [_rank_option(context, option, policy, length) for option in options[1:]]
+        ranked += [_rank_option(context, o, policy, length, distances) for o in options[1:]]
     return Shortlist(referral, tuple(ranked), _note(referral, ranked), context, policy, length)
 
 
 def _rank_option(
-    context: MatchContext, option: Option, policy: Policy, length: int
+    context: MatchContext, option: Option, policy: Policy, length: int, distances: dict
 ) -> RankedOption:
-    scores = score_option(context, option, policy)
+    scores = score_option(context, option, policy, distances=distances)
     best = None
     entries = []
     for position, row in enumerate(scores.order[:length], start=1):
