@@ -255,7 +255,7 @@ class PublishedRate:
 
 
 def read_published_rate(la_code: str | None = None, folder: Path = _DATA) -> PublishedRate | None:
-    """Latest DfE stock and child population for an LA (GSS code), or England if ``None``.
+    """Latest DfE stock and child population for an LA (GSS code or DfE number), or England.
 
     Reads ``cla_number_and_rate_per_10k_children.csv``; returns ``None`` for an unknown code.
     """
@@ -265,7 +265,7 @@ def read_published_rate(la_code: str | None = None, folder: Path = _DATA) -> Pub
             if not row["population_count"].startswith("Children looked after at 31 March"):
                 continue
             national = la_code is None and row["geographic_level"] == "National"
-            if not (national or (la_code and row["new_la_code"] == la_code)):
+            if not (national or (la_code and la_code in (row["new_la_code"], row["old_la_code"]))):
                 continue
             if not (row["number"].isdigit() and row["population_estimate"].isdigit()):
                 continue  # suppressed or not applicable ("c", "x", "z")

@@ -259,5 +259,6 @@ def test_published_rates_from_dfe_file() -> None:
     )
     # Northamptonshire's 2022-23 row is "z" (abolished): the latest numeric year is used.
     assert read_published_rate("E10000021").year == 2021
+    assert read_published_rate("805") == hartlepool  # DfE LA number
     assert read_published_rate("E99999999") is None
     assert read_england_percent_beyond_20_miles() == (2023, 21.0)
