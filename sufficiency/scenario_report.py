@@ -22,7 +22,7 @@ def _number(value: float, unit: str) -> str:
 
 def _cell(interval: Interval, unit: str, signed: bool = False) -> str:
     median = _number(interval.median, unit)
-    if signed and interval.median > 0:
+    if signed and median.strip("0.,") and not median.startswith("-"):
         median = "+" + median
     return f"{median} [{_number(interval.low, unit)}, {_number(interval.high, unit)}]"
 

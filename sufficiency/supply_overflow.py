@@ -112,10 +112,18 @@ def accepts(group: PlaceGroup, need: Need, specialist_skills: frozenset[str]) ->
 
 
 def steps(chain: tuple[HomeType, ...], local_first: bool) -> list[tuple[HomeType, bool]]:
-    """The (type of home, within 20 miles) steps a chain tries, in order."""
-    if local_first:
-        return [(h, True) for h in chain] + [(h, False) for h in chain]
-    return [(h, local) for h in chain for local in (True, False)]
+    """The (type of home, within 20 miles) steps a chain tries, in order.
+
+    ``local_first`` only reorders the chain's leading run of fostering types (a local agency
+    carer before a distant in-house one); a children's home never comes before foster care.
+    """
+    fostering = {HomeType.IN_HOUSE_FOSTERING, HomeType.AGENCY_FOSTERING}
+    lead = 0
+    while lead < len(chain) and chain[lead] in fostering:
+        lead += 1
+    head, rest = (chain[:lead], chain[lead:]) if local_first else ((), chain)
+    ordered = [(h, True) for h in head] + [(h, False) for h in head]
+    return ordered + [(h, local) for h in rest for local in (True, False)]
 
 
 def _group_order(group: PlaceGroup) -> tuple:

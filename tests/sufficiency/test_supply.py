@@ -133,6 +133,14 @@ def test_locality_lever_moves_places_within_20_miles() -> None:
     assert_allclose(places_of(capacity, H.AGENCY_FOSTERING, False), [20, 10])
 
 
+def test_local_first_never_puts_a_childrens_home_before_foster_care() -> None:
+    chain = (H.IN_HOUSE_FOSTERING, H.AGENCY_FOSTERING, H.CHILDRENS_HOME)
+    assert steps(chain, local_first=True)[4:] == [
+        (H.CHILDRENS_HOME, True),
+        (H.CHILDRENS_HOME, False),
+    ]
+
+
 def test_steps_provider_first_and_local_first() -> None:
     chain = (H.IN_HOUSE_FOSTERING, H.AGENCY_FOSTERING)
     assert steps(chain, local_first=False) == [
