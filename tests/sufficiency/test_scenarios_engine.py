@@ -206,3 +206,34 @@ def test_progress_is_reported_for_each_stage(inputs: ScenarioInputs) -> None:
         scenario(), inputs, runs=5, progress=lambda step, steps, message: seen.append((step, steps))
     )
     assert seen == [(1, 4), (2, 4), (3, 4), (4, 4)]
+
+
+@pytest.mark.slow
+def test_real_forecast_reproduces_the_baseline_with_neutral_levers() -> None:
+    """On the demo council's fitted model: levers that change nothing give identical results."""
+    pytest.importorskip("sufficiency.demo_council")
+    from sufficiency.scenario_data import demo_inputs
+
+    inputs = demo_inputs()
+    neutral = scenario("""
+[[adjustment]]
+lever = "entries"
+age_band = "all"
+change_percent = 0
+[[adjustment]]
+lever = "exits"
+route = "adoption"
+change_percent = 0
+[[adjustment]]
+lever = "carers"
+provider = "in-house"
+recruited_per_year = 0
+""", name="Neutral")
+    base = run_scenario(scenario(), inputs, runs=30, seed=99)
+    same = run_scenario(neutral, inputs, runs=30, seed=99)
+    assert demand_adjustments(neutral, inputs.demand) is not None
+    assert_array_equal(base.forecast.samples, same.forecast.samples)
+    assert_array_equal(base.cost_gbp, same.cost_gbp)
+    assert_array_equal(base.over_20_miles, same.over_20_miles)
+    other_seed = run_scenario(scenario(), inputs, runs=30, seed=100)
+    assert not np.array_equal(base.forecast.samples, other_seed.forecast.samples)
