@@ -155,14 +155,14 @@ class Pruning:
         return bounds  # type: ignore[return-value]
 
     def expand(self, keys: list[PartKey]) -> bool:
-        """Keep twice as many candidates for these parts; False if none could grow."""
+        """Keep four times as many candidates for these parts; False if none could grow."""
         grew = False
         for key in keys:
             part_list = self.parts[key]
             if part_list.complete:
                 continue
             before = part_list.kept
-            self._choose_cut(key, max(2 * before, before + self.keep))
+            self._choose_cut(key, 4 * before)
             grew |= part_list.kept > before
         return grew
 

@@ -70,6 +70,7 @@ def _values(allocation: Sequence[Candidate]) -> list[int]:
 def _solve_tier(state: _State, tier: int, deadline: float, share: float) -> TierOutcome:
     """Optimise one tier, expanding pruned parts until the relaxation needs none of them."""
     started, solves = time.perf_counter(), 0
+    bound: int | None = None  # every relaxation's bound holds for the full problem: keep the least
     while True:
         solves += 1
         options = state.pruning.options()
@@ -81,10 +82,14 @@ def _solve_tier(state: _State, tier: int, deadline: float, share: float) -> Tier
         result = model.solve(tier, time_limit_s=max(0.05, remaining * share), workers=state.workers,
                              log_search_progress=state.log)
         seconds = time.perf_counter() - started
+        logger.debug("tier %d solve %d: %d options (%d virtual), %s value %s bound %s in %.2f s",
+                     tier, solves, len(options), sum(o.is_virtual for o in options), result.status,
+                     result.value, result.bound, result.wall_s)
         if result.status in ("infeasible", "model_invalid", "unknown"):
             state.failure = result.status
             value = _values(state.allocation)[tier]
             return TierOutcome(TIER_NAMES[tier], value, value, "not solved", seconds, solves)
+        bound = result.bound if bound is None else min(bound, result.bound)
         used = result.virtual_used(options)
         real = [options[i] for i in result.selected if not options[i].is_virtual]
         if not used:
@@ -95,7 +100,7 @@ def _solve_tier(state: _State, tier: int, deadline: float, share: float) -> Tier
         if used and time.perf_counter() < deadline and state.pruning.expand(parts):
             continue
         value = _values(state.allocation)[tier]
-        return TierOutcome(TIER_NAMES[tier], value, max(value, result.bound or value), "gap", seconds, solves)
+        return TierOutcome(TIER_NAMES[tier], value, max(value, bound), "gap", seconds, solves)
 
 
 class _State:
@@ -119,7 +124,7 @@ def solve_lexicographic(
     start: Sequence[Candidate] = (),
     *,
     time_limit_s: float = 10.0,
-    workers: int = 2,
+    workers: int = 4,
     keep: int = 20,
     progress: Progress | None = None,
     log_search_progress: bool = False,

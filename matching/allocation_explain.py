@@ -1,0 +1,131 @@
+"""Who was displaced and why: for each referral, the best household it did not get and the cost
+to others of giving it that one, found by re-solving with the pairing forced in (pinned).
+
+Uses the lexicographic solver; explains with ids and counts only (no names or postcodes).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+from matching.allocation_checks import fits_alone
+from matching.allocation_result import Displacement, Explanation
+from matching.allocation_solve import solve_lexicographic
+from matching.allocation_types import TIER_LABELS, AllocationInstance, ReferralUnit, TierCounts, candidate_tiers
+from matching.domain import Candidate, HouseholdId, ReferralId
+
+
+def best_alternative(
+    instance: AllocationInstance, unit: ReferralUnit, households: Iterable[HouseholdId]
+) -> Candidate | None:
+    """The referral's best-ranked usable candidate in a household it was not given."""
+    taken = set(households)
+    usable = [
+        c for c in instance.candidates
+        if c.referral_id == unit.referral_id
+        and c.household_id not in taken
+        and (c.referral_id, c.household_id) not in instance.forbids
+        and fits_alone(instance.household(c.household_id), unit, c.places_used, instance.usual_limit_children)
+    ]
+    if not usable:
+        return None
+    return min(usable, key=lambda c: (tuple(-v for v in candidate_tiers(c)), c.household_id))
+
+
+def _where(allocation: Sequence[Candidate]) -> dict[ReferralId, tuple[HouseholdId, ...]]:
+    placed: dict[ReferralId, list[HouseholdId]] = defaultdict(list)
+    for candidate in allocation:
+        placed[candidate.referral_id].append(candidate.household_id)
+    return {r: tuple(sorted(h)) for r, h in placed.items()}
+
+
+def _cost_text(cost: TierCounts) -> str:
+    parts = []
+    for label, delta in zip(TIER_LABELS, cost.as_tuple(), strict=True):
+        if label == "weighted score" and delta:
+            parts.append(f"{-delta} points of score" if delta < 0 else f"{delta} points of score gained")
+        elif delta < 0:
+            parts.append(f"{-delta} fewer {label}")
+        elif delta > 0:
+            parts.append(f"{delta} more {label}")
+    return ", ".join(parts) if parts else "nothing on any tier"
+
+
+def _moves_text(displaced: Sequence[Displacement]) -> str:
+    moves = []
+    for d in displaced[:5]:
+        before = "/".join(d.households_before) or "not placed"
+        after = "/".join(d.households_after) or "not placed"
+        moves.append(f"{d.referral_id} {before} -> {after}")
+    more = f" and {len(displaced) - 5} more" if len(displaced) > 5 else ""
+    return "; ".join(moves) + more
+
+
+def _explain_one(instance, unit, base, where, occupants, *, time_limit_s, workers, keep) -> Explanation:
+    mine = where.get(unit.referral_id, ())
+    placed = f"{unit.referral_id}: placed with {'/'.join(mine)}." if mine else f"{unit.referral_id}: not placed."
+    alternative = best_alternative(instance, unit, mine)
+    if alternative is None:
+        return Explanation(unit.referral_id, mine, None, (), "no alternative", None, (),
+                           f"{placed} No {'other ' if mine else ''}household passes the hard rules for it.")
+    taken_by = tuple(sorted(r for r in occupants.get(alternative.household_id, ()) if r != unit.referral_id))
+    went = f", which went to {', '.join(taken_by)}" if taken_by else ""
+    head = f"{placed} Best household it did not get: {alternative.household_id} (score {alternative.score}){went}."
+    if time_limit_s <= 0:
+        return Explanation(unit.referral_id, mine, alternative, taken_by, "not evaluated", None, (),
+                           f"{head} The cost was not evaluated (time limit).")
+    pin = (unit.referral_id, alternative.household_id)
+    forced = dataclasses.replace(instance, pins=instance.pins | {pin})
+    outcome = solve_lexicographic(forced, (), time_limit_s=time_limit_s, workers=workers, keep=keep)
+    if outcome.status == "infeasible":
+        return Explanation(unit.referral_id, mine, alternative, taken_by, "impossible", None, (),
+                           f"{head} It cannot be given that household together with the pins in force.")
+    if outcome.status not in ("optimal", "feasible"):
+        return Explanation(unit.referral_id, mine, alternative, taken_by, "not evaluated", None, (),
+                           f"{head} The cost was not evaluated (time limit).")
+    after = _where(outcome.allocation)
+    cost = TierCounts(*(a - b for a, b in zip(TierCounts.from_candidates(outcome.allocation).as_tuple(),
+                                               base.as_tuple(), strict=True)))
+    displaced = tuple(
+        Displacement(r, where.get(r, ()), after.get(r, ()))
+        for r in sorted(set(where) | set(after))
+        if r != unit.referral_id and where.get(r, ()) != after.get(r, ())
+    )
+    kind = "free" if not any(cost.as_tuple()) else "costs others"
+    text = f"{head} Giving it {alternative.household_id} would cost {_cost_text(cost)}"
+    text += f"; {_moves_text(displaced)}." if displaced else "."
+    return Explanation(unit.referral_id, mine, alternative, taken_by, kind, cost, displaced, text)
+
+
+def explain_allocation(
+    instance: AllocationInstance,
+    allocation: Sequence[Candidate],
+    *,
+    referral_ids: Iterable[ReferralId] | None = None,
+    time_limit_s: float = 30.0,
+    workers: int = 4,
+    keep: int = 20,
+) -> tuple[Explanation, ...]:
+    """Explain each referral (or those listed) against the joint ``allocation``.
+
+    Each explanation re-solves the whole allocation with the referral pinned to its best
+    alternative, sharing ``time_limit_s`` [s] between referrals; those left when it runs out
+    are marked "not evaluated".
+    """
+    wanted = None if referral_ids is None else set(referral_ids)
+    units = [u for u in instance.referrals if wanted is None or u.referral_id in wanted]
+    where = _where(allocation)
+    occupants: dict[HouseholdId, list[ReferralId]] = defaultdict(list)
+    for candidate in allocation:
+        occupants[candidate.household_id].append(candidate.referral_id)
+    base = TierCounts.from_candidates(allocation)
+    deadline = time.perf_counter() + time_limit_s
+    explanations = []
+    for done, unit in enumerate(units):
+        share = (deadline - time.perf_counter()) / max(1, len(units) - done)
+        explanations.append(_explain_one(instance, unit, base, where, occupants,
+                                         time_limit_s=share, workers=workers, keep=keep))
+    return tuple(explanations)
