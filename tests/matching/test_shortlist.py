@@ -263,3 +263,17 @@ def test_build_context_locates_homes_schools_and_areas_once() -> None:
     later = referral(child("C2", 9, school_urn=999999), referral_id="R2", home_postcode="E17 4JF")
     assert ctx.home_point(later).easting_m == 537706.0  # located on first use
     assert ctx.school_point(999999) is None and ctx.unlocated_schools == {999999}
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instances())
+def test_every_scored_option_passes_the_checker(instance) -> None:
+    """score_candidates (whole group and every allowed part) never offers a rule-breaker."""
+    from matching.checks import check_breakdown
+    from matching.scoring import score_candidates
+
+    ref, homes, miles = instance
+    ctx = context(homes, miles, [ref], out_of_area={"H01"}, schools={1: east(-3.0, 1.0)})
+    for item in score_candidates(ref, homes, ctx, POLICY):
+        assert check_breakdown(item, ref, ctx, POLICY) == []
+        assert item.as_candidate().score == item.total
