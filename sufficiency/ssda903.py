@@ -32,7 +32,7 @@ from sufficiency.ssda903_rules import (
     valid_place,
     valid_provider,
 )
-from sufficiency.stitch import EpisodeRow, HeaderRow, stitch
+from sufficiency.stitch import EpisodeRow, HeaderRow, cross_file_errors, stitch
 
 logger = logging.getLogger(__name__)
 
@@ -276,6 +276,7 @@ def read_ssda903(
         logger.info(
             "read %s (%s, %d problems)", table_file.path.name, table_file.table, len(check.errors)
         )
+    errors.extend(cross_file_errors(parsed["episodes"], parsed["header"], parsed["uasc"]))
     if errors:
         raise InputDataError(
             errors, summary=f"SSDA903 import failed: {len(errors)} problem(s); nothing was imported"

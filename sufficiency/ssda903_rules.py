@@ -70,6 +70,10 @@ RULES: dict[str, str] = {
     "no_header": "DfE rule EPI: every child with episodes needs a header row",
 }
 
+CODE_LISTS = {
+    "PLACE": "a PLACE code from the 903 code list (e.g. U4, K2, P1)",
+    "PLACE_PROVIDER": "one of PR0, PR1, PR2, PR3, PR4, PR5",
+}
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00(?:\.0+)?)?)?$")
 _UK = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 
@@ -139,7 +143,9 @@ class RowChecker:
         ok = allowed(value) if callable(allowed) else value in allowed
         if not ok:
             shown = sorted(allowed) if not callable(allowed) else []
-            expected = "one of " + ", ".join(shown) if shown else "a valid code"
+            expected = (
+                "one of " + ", ".join(shown) if shown else CODE_LISTS.get(field, "a valid code")
+            )
             self.fail(
                 row, field, "is not a valid code" if value else "is required", text, expected, rule
             )

@@ -221,6 +221,16 @@ def _check_children(by_child: dict, headers: dict[ChildId, HeaderRow]) -> list[F
     return errors
 
 
+def cross_file_errors(
+    episode_rows: list[EpisodeRow], header_rows: list[HeaderRow], uasc_rows: list[HeaderRow]
+) -> list[FieldError]:
+    """Problems between files: episodes without a header, episodes before the birth date."""
+    by_child: dict[ChildId, list[EpisodeRow]] = defaultdict(list)
+    for row in episode_rows:
+        by_child[row.child_id].append(row)
+    return _check_children(by_child, _headers(header_rows, uasc_rows))
+
+
 def stitch(
     episode_rows: list[EpisodeRow],
     header_rows: list[HeaderRow],
