@@ -16,24 +16,25 @@ from matching.domain import (
     Child,
     Decision,
     Household,
+    HouseholdId,
     PlacementKind,
     ProviderType,
     Referral,
     ReferralId,
+    ReferralStatus,
 )
 from sufficiency.demo.builder import Built, CurrentPlacement
 from sufficiency.demo.referral_cases import CASES
 from sufficiency.demo.referrals import (
     build_referrals,
     connected_household,
-    decisions_for,
     make_impossible,
     make_possible,
-    placed_referral,
 )
 from sufficiency.domain import ChildId, PlacementType, age_on
 
 _P = PlacementType
+OFFICERS = ("officer-014", "officer-027", "officer-031")
 RECENT_DAYS = 150  # placements this recent get a recorded decision
 DECISIONS = 5
 
@@ -190,3 +191,55 @@ def _with_connected(referral: Referral, carer: Household) -> Referral:
     if carer.provider != ProviderType.CONNECTED:
         return referral
     return replace(referral, connected_household_ids=frozenset({carer.household_id}))
+
+
+def decisions_for(
+    recent: list[tuple[list[str], str, dt.date, float, bool]], rng: np.random.Generator
+) -> list[Decision]:
+    """The officers' decisions for recent placements with households.
+
+    ``recent``: (child ids, household id, placed since, distance [miles], household outside
+    the borough).
+    """
+    decisions: list[Decision] = []
+    for number, (child_ids, household_id, since, miles, outside) in enumerate(recent, start=1):
+        rank = 1 if rng.random() < 0.6 else 2
+        reasons = []
+        if rank != 1:
+            reasons.append(
+                "first-ranked household declined after meeting the child's social worker"
+            )
+        if miles > 20:
+            reasons.append("no suitable vacancy within 20 miles on the day")
+        if outside:
+            reasons.append("no household inside the borough with a vacancy met the child's needs")
+        decisions.append(
+            Decision(
+                referral_id=ReferralId(f"R{since.year}-P{number:02d}"),
+                household_id=HouseholdId(household_id),
+                decided_by=OFFICERS[number % len(OFFICERS)],
+                decided_at=dt.datetime.combine(since - dt.timedelta(days=1), dt.time(16, 30)),
+                reason="; ".join(reasons),
+                child_ids=tuple(ChildId(c) for c in child_ids),
+                shortlist_rank=rank,
+                beyond_threshold=miles > 20,
+                out_of_area=outside,
+            )
+        )
+    return decisions
+
+
+def placed_referral(
+    decision: Decision, children: tuple[Child, ...], home: str, since: dt.date, kind: PlacementKind
+) -> Referral:
+    """The referral a past decision answered (status placed)."""
+    return Referral(
+        ReferralId(decision.referral_id),
+        children,
+        kind,
+        since,
+        home,
+        since - dt.timedelta(days=2),
+        status=ReferralStatus.PLACED,
+        notes="Placed; see the recorded decision",
+    )

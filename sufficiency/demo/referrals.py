@@ -1,4 +1,4 @@
-"""Open referrals, a connected carer offered for one, and past placement decisions with officer ids.
+"""Open referrals, a connected carer offered for one, and the households adjusted around them.
 
 Turns ``referral_cases.CASES`` into ``Referral``s placed in the borough's geography, then
 adjusts households so that hard cases stay impossible and feasible cases stay possible
@@ -14,22 +14,17 @@ import numpy as np
 
 from matching.domain import (
     Child,
-    Decision,
     Household,
     HouseholdId,
-    Need,
     PlacementKind,
     ProviderType,
     Referral,
     ReferralId,
-    ReferralStatus,
     SchoolUrn,
 )
 from sufficiency.demo.geography import Geography, school_phase_for_age
 from sufficiency.demo.referral_cases import CASES, Case
 from sufficiency.domain import ChildId, Sex, age_on
-
-OFFICERS = ("officer-014", "officer-027", "officer-031")
 
 
 def could_take(household: Household, referral: Referral, child_ids: tuple[ChildId, ...]) -> bool:
@@ -247,59 +242,3 @@ def make_impossible(referral: Referral, households: list[Household]) -> list[Hou
                 household, max_sibling_group=min(household.max_sibling_group, referral.size - 1)
             )
     return result
-
-
-def decisions_for(
-    recent: list[tuple[list[str], str, dt.date, float, bool]], rng: np.random.Generator
-) -> list[Decision]:
-    """The officers' decisions for recent placements with households.
-
-    ``recent``: (child ids, household id, placed since, distance [miles], household outside
-    the borough).
-    """
-    decisions: list[Decision] = []
-    for number, (child_ids, household_id, since, miles, outside) in enumerate(recent, start=1):
-        rank = 1 if rng.random() < 0.6 else 2
-        reasons = []
-        if rank != 1:
-            reasons.append(
-                "first-ranked household declined after meeting the child's social worker"
-            )
-        if miles > 20:
-            reasons.append("no suitable vacancy within 20 miles on the day")
-        if outside:
-            reasons.append("no household inside the borough with a vacancy met the child's needs")
-        decisions.append(
-            Decision(
-                referral_id=ReferralId(f"R{since.year}-P{number:02d}"),
-                household_id=HouseholdId(household_id),
-                decided_by=OFFICERS[number % len(OFFICERS)],
-                decided_at=dt.datetime.combine(since - dt.timedelta(days=1), dt.time(16, 30)),
-                reason="; ".join(reasons),
-                child_ids=tuple(ChildId(c) for c in child_ids),
-                shortlist_rank=rank,
-                beyond_threshold=miles > 20,
-                out_of_area=outside,
-            )
-        )
-    return decisions
-
-
-def essential_needs(referral: Referral) -> frozenset[Need]:
-    return frozenset().union(*(c.essential_needs for c in referral.children))
-
-
-def placed_referral(
-    decision: Decision, children: tuple[Child, ...], home: str, since: dt.date, kind: PlacementKind
-) -> Referral:
-    """The referral a past decision answered (status placed)."""
-    return Referral(
-        ReferralId(decision.referral_id),
-        children,
-        kind,
-        since,
-        home,
-        since - dt.timedelta(days=2),
-        status=ReferralStatus.PLACED,
-        notes="Placed; see the recorded decision",
-    )
