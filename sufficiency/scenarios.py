@@ -293,12 +293,3 @@ def run_all(
         return lambda done, _steps, message: progress(4 * index + done, total, message)
 
     return [run_scenario(s, inputs, runs, seed, step(i)) for i, s in enumerate(scenarios)]
-
-
-def untracked_types() -> tuple[PlacementType, ...]:
-    """Placement types whose places the supply model does not count."""
-    return tuple(
-        p
-        for p in PlacementType
-        if p not in _TRACKED and p not in {h.placement_type for h in HomeType}
-    )
