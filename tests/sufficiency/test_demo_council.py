@@ -450,3 +450,35 @@ def test_build_uses_numpy_rng_only_and_no_clock(council):
     )
     assert "date.today" not in source and "np.random.seed" not in source and "print(" not in source
     assert isinstance(np.random.default_rng(DEMO_SEED), np.random.Generator)
+
+
+def test_national_statistics_are_read_from_the_dfe_tables():
+    stats = load_national_statistics()
+    # DfE 2023 stock: under 1 = 3,840 of 83,840; 16+ = 22,080.
+    assert stats.stock_age[age_band_on(dt.date(2023, 1, 1), dt.date(2023, 6, 1))] == pytest.approx(
+        3840 / 83840
+    )
+    assert stats.stock_age[age_band_on(dt.date(2006, 1, 1), dt.date(2023, 6, 1))] == pytest.approx(
+        22080 / 83840
+    )
+    # Fostering 57,020 = kinship (8,900 + 4,030) + agency (private/voluntary 5,890 + 1,980 +
+    # 12,450 + 1,890 = 22,210) + in-house (the rest, 21,880). The placement rows used sum to
+    # 83,860 (DfE rounds each to 10), which is the denominator.
+    assert stats.stock_placement[PlacementType.KINSHIP_FOSTERING] == pytest.approx(12930 / 83860)
+    assert stats.stock_placement[PlacementType.AGENCY_FOSTERING] == pytest.approx(22210 / 83860)
+    assert stats.stock_placement[PlacementType.IN_HOUSE_FOSTERING] == pytest.approx(21880 / 83860)
+    assert sum(stats.stock_placement.values()) == pytest.approx(1.0)
+    # Foster placements over 20 miles: 10,460 of 57,020; inside the boundary: 29,610 of 43,590.
+    assert stats.over_20_miles_share[PlacementType.AGENCY_FOSTERING] == pytest.approx(10460 / 57020)
+    assert stats.inside_boundary_share[PlacementType.IN_HOUSE_FOSTERING] == pytest.approx(
+        29610 / 43590
+    )
+    # UASC 7,290 of 83,840; 6,300 aged 16+; 6,990 male.
+    assert stats.uasc_stock_share == pytest.approx(7290 / 83840)
+    assert stats.uasc_16_plus_share == pytest.approx(6300 / 7290)
+    assert stats.uasc_male_share == pytest.approx(6990 / 7290)
+    # Ceased on (12,200) or after (30) the 18th birthday, of 31,680.
+    assert stats.ceased_at_18_share == pytest.approx(12230 / 31680)
+    assert sum(stats.cease_reasons.values()) == pytest.approx(1.0)
+    assert stats.care_duration_days[0] == (0, 14, pytest.approx(2060 / 31690))
+    assert (stats.stock_total, stats.starts_total) == (83840, 33000)
