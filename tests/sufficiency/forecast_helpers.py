@@ -19,8 +19,13 @@ def episode(child, started, ceased, placement, reason="", code="U4"):
 
 
 def child(child_id, born, *episodes, uasc=False):
-    return ChildRecord(ChildId(child_id), Sex.FEMALE, born, unaccompanied_asylum_seeking=uasc,
-                       episodes=tuple(episodes))
+    return ChildRecord(
+        ChildId(child_id),
+        Sex.FEMALE,
+        born,
+        unaccompanied_asylum_seeking=uasc,
+        episodes=tuple(episodes),
+    )
 
 
 def small_history() -> History:
@@ -28,14 +33,24 @@ def small_history() -> History:
     d = dt.date
     return History.from_children(
         [
-            child("C1", d(2010, 1, 1),
-                  episode("C1", d(2023, 1, 1), d(2023, 4, 11), P.IN_HOUSE_FOSTERING, "X1"),
-                  episode("C1", d(2023, 4, 11), None, P.AGENCY_FOSTERING)),
-            child("C2", d(2011, 1, 1),
-                  episode("C2", d(2023, 1, 1), d(2023, 3, 2), P.IN_HOUSE_FOSTERING, "E4A")),
-            child("C3", d(2009, 1, 1),
-                  episode("C3", d(2023, 1, 1), d(2023, 2, 10), P.IN_HOUSE_FOSTERING, "X1"),
-                  episode("C3", d(2023, 2, 10), None, P.CHILDRENS_HOME), uasc=True),
+            child(
+                "C1",
+                d(2010, 1, 1),
+                episode("C1", d(2023, 1, 1), d(2023, 4, 11), P.IN_HOUSE_FOSTERING, "X1"),
+                episode("C1", d(2023, 4, 11), None, P.AGENCY_FOSTERING),
+            ),
+            child(
+                "C2",
+                d(2011, 1, 1),
+                episode("C2", d(2023, 1, 1), d(2023, 3, 2), P.IN_HOUSE_FOSTERING, "E4A"),
+            ),
+            child(
+                "C3",
+                d(2009, 1, 1),
+                episode("C3", d(2023, 1, 1), d(2023, 2, 10), P.IN_HOUSE_FOSTERING, "X1"),
+                episode("C3", d(2023, 2, 10), None, P.CHILDRENS_HOME),
+                uasc=True,
+            ),
         ],
         data_start=d(2020, 1, 1),
         extract_date=d(2023, 12, 31),

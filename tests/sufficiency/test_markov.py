@@ -55,9 +55,21 @@ def test_ageing_on_birthdays_and_exit_at_18():
     pop = _pop((0, 59, IN_HOUSE), (0, 214, IN_HOUSE))
     projection = project(fitted(AS_OF), pop, 3)
     by_state = {state: projection.expected[:, i] for i, state in enumerate(STATES)}
-    assert by_state[State(AgeBand.AGE_5_TO_9, PlacementType.IN_HOUSE_FOSTERING)].tolist() == [1, 1, 1]
-    assert by_state[State(AgeBand.AGE_1_TO_4, PlacementType.IN_HOUSE_FOSTERING)].tolist() == [0, 0, 0]
-    assert by_state[State(AgeBand.AGE_16_TO_17, PlacementType.IN_HOUSE_FOSTERING)].tolist() == [1, 0, 0]
+    assert by_state[State(AgeBand.AGE_5_TO_9, PlacementType.IN_HOUSE_FOSTERING)].tolist() == [
+        1,
+        1,
+        1,
+    ]
+    assert by_state[State(AgeBand.AGE_1_TO_4, PlacementType.IN_HOUSE_FOSTERING)].tolist() == [
+        0,
+        0,
+        0,
+    ]
+    assert by_state[State(AgeBand.AGE_16_TO_17, PlacementType.IN_HOUSE_FOSTERING)].tolist() == [
+        1,
+        0,
+        0,
+    ]
     assert projection.exits[:, -1].tolist() == [0, 1, 0]  # the "age 18" route
 
 
@@ -76,5 +88,8 @@ def test_entries_add_up_and_exits_take_away():
 
 def test_month_ends_follow_the_as_of_day():
     assert month_ends(dt.date(2026, 1, 31), 3) == (
-        dt.date(2026, 2, 28), dt.date(2026, 3, 31), dt.date(2026, 4, 30))
+        dt.date(2026, 2, 28),
+        dt.date(2026, 3, 31),
+        dt.date(2026, 4, 30),
+    )
     assert add_months(dt.date(2024, 2, 29), -12) == dt.date(2023, 2, 28)

@@ -82,8 +82,9 @@ def test_entry_multiplier_raises_entries():
 
 
 def test_step_downs_move_children():
-    adjustments = DemandAdjustments(step_downs=((PlacementType.IN_HOUSE_FOSTERING,
-                                                 PlacementType.KINSHIP_FOSTERING, 24.0),))
+    adjustments = DemandAdjustments(
+        step_downs=((PlacementType.IN_HOUSE_FOSTERING, PlacementType.KINSHIP_FOSTERING, 24.0),)
+    )
     dist = simulate(_model(), _start(), 6, 100, np.random.default_rng(3), adjustments)
     kinship = dist.by_placement_type()[PlacementType.KINSHIP_FOSTERING]
     assert 8 < kinship[:, -1].mean() < 16  # about 2 a month for 6 months

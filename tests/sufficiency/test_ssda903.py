@@ -36,7 +36,10 @@ def test_latest_year_wins_and_mixed_date_formats(small):
     # A1's 2024 copy is open; the 2025 copy of the same episode closes it with E4A.
     (episode,) = _child(small, "A1").episodes
     assert (episode.started, episode.ceased, episode.reason_ceased) == (
-        dt.date(2023, 5, 1), dt.date(2024, 8, 1), "E4A")
+        dt.date(2023, 5, 1),
+        dt.date(2024, 8, 1),
+        "E4A",
+    )
     assert episode.placement_type == PlacementType.IN_HOUSE_FOSTERING  # U4 with PR1
     assert _child(small, "A2").date_of_birth == dt.date(2012, 3, 15)  # ISO in 2024, dd/mm in 2025
 
@@ -72,15 +75,17 @@ def test_every_problem_reported_and_nothing_imported():
     messages = [str(e) for e in caught.value.errors]
     assert len(messages) == 9
     assert messages[0] == (
-        'episodes.csv row 1, field "PLACE": is not a valid code (got \'X9\'; expected a PLACE code '
+        "episodes.csv row 1, field \"PLACE\": is not a valid code (got 'X9'; expected a PLACE code "
         "from the 903 code list (e.g. U4, K2, P1)) [DfE rule 146: placement type code is not valid]"
     )
     assert (
-        'episodes.csv row 3, field "RNE": is not a valid code (got \'Q\'; expected one of B, L, P, '
+        "episodes.csv row 3, field \"RNE\": is not a valid code (got 'Q'; expected one of B, L, P, "
         "S, T, U) [DfE rule 143: reason for new episode code is not valid]" in messages
     )
     assert any("row 5" in m and "K3 is valid from 01/04/2025" in m for m in messages)
-    assert any(m.startswith('header.csv row 2, field "DOB"') and "DfE rule 102" in m for m in messages)
+    assert any(
+        m.startswith('header.csv row 2, field "DOB"') and "DfE rule 102" in m for m in messages
+    )
     assert messages[-1] == (
         'episodes.csv row 6, field "CHILD": child B9 has episodes but no header row in any header '
         "file [DfE rule EPI: every child with episodes needs a header row]"
@@ -109,4 +114,6 @@ def test_unknown_or_missing_files(tmp_path, name):
 
 
 def test_variable_map_covers_the_columns_we_read():
-    assert {"CHILD", "DECOM", "DEC", "PLACE", "PLACE_PROVIDER", "REC", "LS", "DOB", "DUC"} <= set(VARIABLE_MAP)
+    assert {"CHILD", "DECOM", "DEC", "PLACE", "PLACE_PROVIDER", "REC", "LS", "DOB", "DUC"} <= set(
+        VARIABLE_MAP
+    )
