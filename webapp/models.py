@@ -1,4 +1,5 @@
-"""SQLAlchemy 2.x tables of the store: households, children, referrals, decisions, imports.
+"""SQLAlchemy 2.x tables of the store: households, children, referrals, decisions, imports,
+users, API tokens and the audit trail.
 
 Rows only: conversion to and from domain objects lives in ``webapp.store_rows`` and every
 query in ``webapp.store``. Sets are JSON lists (sorted, so exports are stable). The schema
@@ -198,6 +199,57 @@ class SettingRow(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class UserRow(Base):
+    """A person who signs in: a role (``webapp.users.Role``) and a scrypt password hash."""
+
+    __tablename__ = "users"
+
+    username: Mapped[str] = mapped_column(String(64), primary_key=True)
+    display_name: Mapped[str] = mapped_column(String(200), default="")
+    role: Mapped[str] = mapped_column(String(30))
+    password_hash: Mapped[str] = mapped_column(String(255), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    last_sign_in_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class ApiTokenRow(Base):
+    """A user's API token for ``/api/*``: only its SHA-256 is stored, never the token."""
+
+    __tablename__ = "api_tokens"
+
+    token_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(ForeignKey("users.username"), index=True)
+    label: Mapped[str] = mapped_column(String(100), default="")
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class AuditRow(Base):
+    """Who did what to which record, when. Append-only (ORM listener and database triggers)."""
+
+    __tablename__ = "audit_log"
+
+    audit_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    username: Mapped[str] = mapped_column(String(64), index=True)
+    role: Mapped[str] = mapped_column(String(30), default="")
+    action: Mapped[str] = mapped_column(String(40), index=True)
+    record_type: Mapped[str] = mapped_column(String(30), default="")
+    record_id: Mapped[str] = mapped_column(String(64), default="")
+    detail: Mapped[str] = mapped_column(Text, default="")
+    channel: Mapped[str] = mapped_column(String(10), default="")
+
+
+@event.listens_for(AuditRow, "before_update")
+@event.listens_for(AuditRow, "before_delete")
+def _audit_is_append_only(_mapper: object, _connection: object, target: AuditRow) -> None:
+    """The audit trail is evidence: the ORM refuses to change or delete an entry."""
+    raise PermissionError(f"audit entry {target.audit_id} is append-only and cannot be changed")
 
 
 @event.listens_for(DecisionRow, "before_update")

@@ -45,10 +45,10 @@ def _run(cli: click.Group, *args: str):  # type: ignore[no-untyped-def]
 
 def test_db_upgrade_and_current(cli: click.Group, database: Path) -> None:
     before = json.loads(_run(cli, "db", "current", "--json").stdout)
-    assert (before["revision"], before["head"], before["up_to_date"]) == (None, "0002", False)
+    assert (before["revision"], before["head"], before["up_to_date"]) == (None, "0003", False)
     result = _run(cli, "db", "upgrade")
     assert result.exit_code == 0
-    assert result.stdout.endswith("schema none -> 0002\n")
+    assert result.stdout.endswith("schema none -> 0003\n")
     assert json.loads(_run(cli, "db", "current", "--json").stdout)["up_to_date"] is True
 
 
@@ -172,7 +172,7 @@ def test_serve_creates_the_database_and_runs_the_app(
     result = _run(cli, "serve", "--port", "5055")
     assert result.exit_code == 0, result.output
     assert calls == [(f"sqlite:///{database}", {"host": "127.0.0.1", "port": 5055})]
-    assert Store(str(database)).current_revision() == "0002"
+    assert Store(str(database)).current_revision() == "0003"
 
 
 def test_demo_load_refuses_a_store_with_data(cli: click.Group, database: Path) -> None:
