@@ -66,7 +66,6 @@ SETTINGS: tuple[Setting, ...] = (
         "Draw the council's postcode-district outlines (hulls of sector centroids) on maps",
     ),
     Setting("PHASE_BANNER", "Demo – synthetic data", "Text of the phase banner under the header"),
-    Setting("PAGE_SIZE", 50, "Rows per page in long lists"),
 )
 
 SETTINGS_BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
