@@ -93,6 +93,7 @@ class Geography:
         self.schools = _load_schools(data / SCHOOLS_FILE)
         self._school_xy = np.array([[s.easting_m, s.northing_m] for s in self.schools])
         self._school_phase = np.array([s.phase for s in self.schools])
+        self._phase_rows: dict[str, np.ndarray] = {}
 
     @classmethod
     @functools.cache
@@ -158,10 +159,16 @@ class Geography:
         self, postcode: str, phase: str, rng: np.random.Generator, choices: int = 3
     ) -> School:
         """One of the ``choices`` nearest schools of a phase to a postcode (families choose)."""
-        rows = np.flatnonzero(np.isin(self._school_phase, [phase, "all-through"]))
+        if phase not in self._phase_rows:
+            self._phase_rows[phase] = np.flatnonzero(
+                np.isin(self._school_phase, [phase, "all-through"])
+            )
+        rows = self._phase_rows[phase]
         x, y = self.point(postcode)
         metres = np.hypot(self._school_xy[rows, 0] - x, self._school_xy[rows, 1] - y)
-        nearest = rows[np.argsort(metres, kind="stable")[:choices]]
+        cutoff = np.partition(metres, choices - 1)[choices - 1]
+        close = np.flatnonzero(metres <= cutoff)  # the nearest, ties kept in file order
+        nearest = rows[close[np.argsort(metres[close], kind="stable")][:choices]]
         return self.schools[int(rng.choice(nearest))].school
 
 

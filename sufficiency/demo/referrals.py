@@ -231,8 +231,9 @@ def make_possible(
 def make_impossible(referral: Referral, households: list[Household]) -> list[Household]:
     """Remove a needed skill (or a place) from any household that could take a hard case whole."""
     result = list(households)
+    able = set(takers(referral, result))  # each household is judged on its own
     for index, household in enumerate(result):
-        if household.household_id not in takers(referral, result):
+        if household.household_id not in able:
             continue
         needs = sorted(frozenset().union(*(c.essential_needs for c in referral.children)))
         if needs:
