@@ -21,6 +21,10 @@ logger = logging.getLogger(__name__)
 
 Progress = Callable[[str], None]
 
+#: Share of the remaining time each tier may use: the first tier (with most pruning
+#: expansions) gets half; the last gets all that is left.
+_SHARES = (0.5, 0.3, 0.4, 0.5, 1.0)
+
 
 @dataclass(frozen=True, slots=True)
 class TierOutcome:
@@ -85,7 +89,13 @@ def _solve_tier(state: _State, tier: int, deadline: float, share: float) -> Tier
         logger.debug("tier %d solve %d: %d options (%d virtual), %s value %s bound %s in %.2f s",
                      tier, solves, len(options), sum(o.is_virtual for o in options), result.status,
                      result.value, result.bound, result.wall_s)
-        if result.status in ("infeasible", "model_invalid", "unknown"):
+        if result.status == "unknown":
+            # Time limit without a solution: keep the last allocation and hold its value.
+            logger.warning("tier %d: no solution within the time limit", tier)
+            value = _values(state.allocation)[tier]
+            return TierOutcome(TIER_NAMES[tier], value, max(value, bound if bound is not None else value),
+                               "not solved", seconds, solves)
+        if result.status in ("infeasible", "model_invalid"):
             state.failure = result.status
             value = _values(state.allocation)[tier]
             return TierOutcome(TIER_NAMES[tier], value, value, "not solved", seconds, solves)
@@ -164,7 +174,7 @@ def solve_lexicographic(
     for tier in range(5):
         if tier > 0 and time.perf_counter() >= deadline:
             break
-        outcome = _solve_tier(state, tier, deadline, share=1.0 / (5 - tier) if tier < 4 else 1.0)
+        outcome = _solve_tier(state, tier, deadline, share=_SHARES[tier])
         outcomes.append(outcome)
         if progress is not None:
             progress(f"tier {tier + 1}/5 ({TIER_LABELS[tier]}): {outcome.value} "
@@ -190,8 +200,7 @@ def _finish(state: _State, outcomes: list[TierOutcome], seconds: float) -> LexOu
         messages.append("The optimiser's model was invalid (a bug, reported in the log); "
                         "the best allocation found before it is shown.")
         status = "model_invalid"
-    elif state.failure == "unknown" and not state.allocation and not state.held:
-        logger.warning("allocation solver found no solution within the time limit")
+    elif not state.allocation and outcomes and outcomes[0].status == "not solved":
         messages.append("No allocation was found within the time limit: give more time.")
         status = "unknown"
     else:
