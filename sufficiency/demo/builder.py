@@ -99,18 +99,27 @@ def _school(
     return geography.nearest_school(home if keeps_school else placement, phase, rng)
 
 
-def build(seed: int, as_of: dt.date) -> Built:
-    """Build every part of the demo council for a seed (see ``sufficiency.demo_council``)."""
-    rng = np.random.default_rng(seed)
-    stats, geography = load_national_statistics(), Geography.default()
-    registry = make_registry(rng)
+@dataclass(slots=True)
+class _Today:
+    """The simulated population and who is where on the as-of date (internal to ``build``)."""
+
+    persons: dict[str, Person]
+    periods: list[Period]
+    homes: dict[str, str]
+    units: list
+    types: dict[str, PlacementType]
+    bands: list[str]
+    sibling_of: dict[str, str]
+    risky: frozenset[str]
+
+
+def _today(stats, geography: Geography, as_of: dt.date, rng: np.random.Generator) -> _Today:
     people, periods = simulate_careers(stats, as_of, rng)
     persons = {p.child_id: p for p in people}
     homes = _homes(persons, geography, rng)
     units = stock.stock_units(persons, periods)
     types = assign_current_types(units, stats, as_of, rng)
     bands = stock.assign_bands(units, types, stats, rng)
-    sibling_of = _sibling_groups(persons, periods)
     risky = frozenset(
         c
         for c, p in persons.items()
@@ -118,53 +127,69 @@ def build(seed: int, as_of: dt.date) -> Built:
         and c in types
         and rng.random() < RISK_TO_YOUNGER_SHARE
     )
-    drafts = stock.pack_households(units, types, bands, homes, geography, rng)
-    households = stock.finish_households(drafts, as_of, sibling_of, risky, geography, rng)
+    return _Today(
+        persons, periods, homes, units, types, bands, _sibling_groups(persons, periods), risky
+    )
+
+
+def _current(
+    today: _Today,
+    current: dict,
+    households_of: dict[str, str],
+    geography: Geography,
+    as_of: dt.date,
+    rng: np.random.Generator,
+) -> tuple[dict, dict]:
+    """``CurrentPlacement`` per child in care now, and the schools they attend."""
+    schools: dict[SchoolUrn, School] = {}
+    placements: dict[str, CurrentPlacement] = {}
+    for child_id, (row, placed_since) in current.items():
+        person, home = today.persons[child_id], today.homes[child_id]
+        school = _school(
+            person, row.placement_postcode, home, geography, as_of, today.types[child_id], rng
+        )
+        if school is not None:
+            schools[school.urn] = school
+        household = households_of.get(child_id)
+        placements[child_id] = CurrentPlacement(
+            ChildId(child_id), today.types[child_id], row.place, row.provider,
+            HouseholdId(household) if household else None, row.placement_postcode, home,
+            placed_since, round(geography.distance_miles(home, row.placement_postcode), 2),
+            school.urn if school else None, today.sibling_of.get(child_id, ""),
+            child_id in today.risky, person.uasc, person.disabled,
+        )  # fmt: skip
+    return placements, schools
+
+
+def build(seed: int, as_of: dt.date) -> Built:
+    """Build every part of the demo council for a seed (see ``sufficiency.demo_council``)."""
+    rng = np.random.default_rng(seed)
+    stats, geography = load_national_statistics(), Geography.default()
+    registry = make_registry(rng)
+    today = _today(stats, geography, as_of, rng)
+    drafts = stock.pack_households(
+        today.units, today.types, today.bands, today.homes, geography, rng
+    )
+    households = stock.finish_households(
+        drafts, as_of, today.sibling_of, today.risky, geography, rng
+    )
     locator = Locator(stats, geography, registry, {str(h.household_id): h for h in households}, rng)
     for draft in drafts:
         locator.current.update(
             {c.child_id: draft.household_id for unit in draft.units for c in unit}
         )
-    for (unit_people, _period), band in zip(units, bands, strict=True):
+    for (unit_people, _period), band in zip(today.units, today.bands, strict=True):
         locator.bands.update({p.child_id: band for p in unit_people})
-    histories, current = _histories(persons, periods, types, homes, locator, as_of, stats, rng)
-    used = {u for h in histories for u in (h.header.child_id,)}
+    histories, current = _histories(
+        today.persons, today.periods, today.types, today.homes, locator, as_of, stats, rng
+    )
+    used = {h.header.child_id for h in histories}
     spare = [str(i) for i in range(900000, 999999) if str(i) not in used]
     histories += short_break_histories(
         as_of, geography, registry, spare[int(rng.integers(1000)) :], rng
     )
-    schools: dict[SchoolUrn, School] = {}
-    placements: dict[str, CurrentPlacement] = {}
-    for child_id, (stay_row, placed_since) in current.items():
-        person = persons[child_id]
-        school = _school(
-            person,
-            stay_row.placement_postcode,
-            homes[child_id],
-            geography,
-            as_of,
-            types[child_id],
-            rng,
-        )
-        if school is not None:
-            schools[school.urn] = school
-        placements[child_id] = CurrentPlacement(
-            ChildId(child_id),
-            types[child_id],
-            stay_row.place,
-            stay_row.provider,
-            HouseholdId(locator.current[child_id]) if child_id in locator.current else None,
-            stay_row.placement_postcode,
-            homes[child_id],
-            placed_since,
-            round(geography.distance_miles(homes[child_id], stay_row.placement_postcode), 2),
-            school.urn if school else None,
-            sibling_of.get(child_id, ""),
-            child_id in risky,
-            person.uasc,
-            person.disabled,
-        )
-    return Built(persons, tuple(histories), placements, tuple(households), schools, geography)
+    placements, schools = _current(today, current, locator.current, geography, as_of, rng)
+    return Built(today.persons, tuple(histories), placements, tuple(households), schools, geography)
 
 
 def _sibling_groups(persons: dict[str, Person], periods: list[Period]) -> dict[str, str]:

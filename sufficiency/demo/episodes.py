@@ -127,6 +127,40 @@ def _carer_changes(
     return changes
 
 
+def _need(person: Person, stats: NationalStatistics, rng: np.random.Generator) -> str:
+    """Category of need (CIN): absent parenting for UASC, else the national starts mix."""
+    if person.uasc:
+        return "N8"
+    if person.disabled and rng.random() < 0.5:
+        return "N2"
+    return _pick(stats.start_need, rng)
+
+
+def _events(
+    stays: list[PlacedStay], statuses: dict[dt.date, str], end: dt.date, rng: np.random.Generator
+) -> dict[dt.date, dict]:
+    """Change dates -> what changed: "stay" (index), "carer" (now long-term?), "legal"."""
+    events: dict[dt.date, dict] = {}
+    for index, placed in enumerate(stays):
+        events.setdefault(placed.stay.started, {})["stay"] = index
+        for day, long_term in _carer_changes(placed, placed.stay.ended or end, rng).items():
+            events.setdefault(day, {}).setdefault("carer", long_term)
+    for day, status in statuses.items():
+        events.setdefault(day, {})["legal"] = status
+    return events
+
+
+def _reason_new_episode(first: bool, moved: bool, legal_changed: bool, carer: bool) -> str:
+    """RNE: S start, B/P new carers (with/without a legal change), U/T same carers, L legal only."""
+    if first:
+        return "S"
+    if moved:
+        return "B" if legal_changed else "P"
+    if carer:
+        return "U" if legal_changed else "T"
+    return "L"
+
+
 def episode_rows(
     person: Person,
     period: Period,
@@ -138,19 +172,9 @@ def episode_rows(
 ) -> list[EpisodeRow]:
     """Every 903 episode of one period of care, in date order."""
     end = period.ceased or as_of
-    need = (
-        "N8"
-        if person.uasc
-        else ("N2" if person.disabled and rng.random() < 0.5 else _pick(stats.start_need, rng))
-    )
+    need = _need(person, stats, rng)
     statuses = legal_statuses(person, period, stays, rng)
-    events: dict[dt.date, dict] = {}
-    for index, placed in enumerate(stays):
-        events.setdefault(placed.stay.started, {})["stay"] = index
-        for day, long_term in _carer_changes(placed, placed.stay.ended or end, rng).items():
-            events.setdefault(day, {}).setdefault("carer", long_term)
-    for day, status in statuses.items():
-        events.setdefault(day, {})["legal"] = status
+    events = _events(stays, statuses, end, rng)
     rows: list[EpisodeRow] = []
     state = {"stay": 0, "legal": statuses[period.started], "long": False}
     for day in sorted(d for d in events if d < end or d == period.started):
@@ -164,19 +188,6 @@ def episode_rows(
         state["legal"] = event.get("legal", state["legal"])
         if rows and not (moved or legal_changed or "carer" in event):
             continue
-        rne = (
-            "S"
-            if not rows
-            else (
-                "B"
-                if moved and legal_changed
-                else "P"
-                if moved
-                else ("U" if legal_changed else "T")
-                if "carer" in event
-                else "L"
-            )
-        )
         placed = stays[state["stay"]]
         code = place_code(
             placed.stay.placement_type,
@@ -185,23 +196,11 @@ def episode_rows(
             age_years=age_on(person.date_of_birth, day),
             draw=placed.draw,
         )
+        rne = _reason_new_episode(not rows, moved, legal_changed, "carer" in event)
         rows.append(
-            EpisodeRow(
-                person.child_id,
-                day,
-                rne,
-                state["legal"],
-                need,
-                code,
-                placed.provider,
-                None,
-                "",
-                "",
-                home_postcode,
-                placed.postcode,
-                placed.urn,
-            )
-        )
+            EpisodeRow(person.child_id, day, rne, state["legal"], need, code, placed.provider, None,
+                       "", "", home_postcode, placed.postcode, placed.urn)
+        )  # fmt: skip
     return _close(rows, period, stats, rng)
 
 

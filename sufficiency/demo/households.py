@@ -173,6 +173,46 @@ def _features(places: int, rng: np.random.Generator) -> frozenset[HouseholdFeatu
     return frozenset(features)
 
 
+SPECIALIST_SKILLS = frozenset({Need.TEENAGERS, Need.TRAUMA, Need.CHALLENGING_BEHAVIOUR,
+                               Need.CHILD_CRIMINAL_EXPLOITATION, Need.MENTAL_HEALTH})  # fmt: skip
+
+
+def _age_range(
+    ages: list[int], fixed: tuple[int, int] | None, rng: np.random.Generator
+) -> tuple[int, int]:
+    """An approval age range (typical bands) widened to cover the children placed."""
+    low, high = fixed or (
+        int(rng.choice([0, 0, 2, 5, 8, 11])),
+        int(rng.choice([4, 10, 12, 17, 17, 17])),
+    )
+    if ages:
+        low, high = min(low, min(ages)), max(high, max(ages))
+    return min(low, high), max(low, high)
+
+
+def _approved_on(draft: Draft, as_of: dt.date, rng: np.random.Generator) -> dt.date:
+    """Approval before the first child placed (connected carers: just before, temporarily)."""
+    since = draft.placed_since or as_of
+    days = int(rng.integers(20, 9 * 365))
+    if draft.provider == ProviderType.CONNECTED:
+        days = int(rng.integers(0, 120))
+    return max(since - dt.timedelta(days=days), dt.date(1995, 4, 1))
+
+
+def _placed(
+    children: list[Person], sibling_of: dict[str, str], risky: frozenset[str]
+) -> tuple[PlacedChild, ...]:
+    return tuple(
+        PlacedChild(
+            ChildId(c.child_id),
+            c.date_of_birth,
+            sibling_of.get(c.child_id, ""),
+            c.child_id in risky,
+        )
+        for c in children
+    )
+
+
 def finish(
     draft: Draft,
     as_of: dt.date,
@@ -188,70 +228,35 @@ def finish(
 ) -> Household:
     """Turn a draft into a ``Household`` whose approval covers the children placed with it."""
     children = [child for unit in draft.units for child in unit]
-    ages = [age_on(c.date_of_birth, as_of) for c in children]
-    low, high = age_range or (
-        int(rng.choice([0, 0, 2, 5, 8, 11])),
-        int(rng.choice([4, 10, 12, 17, 17, 17])),
-    )
-    if ages:
-        low, high = min(low, min(ages)), max(high, max(ages))
-    low, high = min(low, high), max(low, high)
+    low, high = _age_range([age_on(c.date_of_birth, as_of) for c in children], age_range, rng)
     largest_group = max([len(unit) for unit in draft.units] + [1])
-    cost_low, cost_high = WEEKLY_COST_GBP[draft.provider]
     specialist = draft.agency_name == AGENCY_SPECIALIST
-    approved_on = (draft.placed_since or as_of) - dt.timedelta(days=int(rng.integers(20, 9 * 365)))
-    if draft.provider == ProviderType.CONNECTED:
-        approved_on = (draft.placed_since or as_of) - dt.timedelta(days=int(rng.integers(0, 120)))
-    skills = _skills(draft, children, low, high, rng)
-    if specialist:
-        skills |= {
-            Need.TEENAGERS,
-            Need.TRAUMA,
-            Need.CHALLENGING_BEHAVIOUR,
-            Need.CHILD_CRIMINAL_EXPLOITATION,
-            Need.MENTAL_HEALTH,
-        }
-    languages = {"English"} | (
-        {LANGUAGES[int(rng.integers(len(LANGUAGES)))]} if _chance(rng, 0.35) else set()
+    approved_on = _approved_on(draft, as_of, rng)
+    skills = _skills(draft, children, low, high, rng) | (
+        SPECIALIST_SKILLS if specialist else frozenset()
     )
-    number, outcode = draft.household_id, draft.postcode.split()[0]
+    extra = {LANGUAGES[int(rng.integers(len(LANGUAGES)))]} if _chance(rng, 0.35) else set()
+    kinds = frozenset(_kinds(draft.provider, rng) | extra_kinds)
+    max_group = max(largest_group, min(draft.approved_places, int(rng.integers(1, 4))))
+    religion, ethnicity = _pick(RELIGIONS, rng), _pick(ETHNICITIES, rng)
+    features = _features(draft.approved_places, rng)
+    cost_low, cost_high = WEEKLY_COST_GBP[draft.provider]
+    cost = round(rng.uniform(cost_low, cost_high) * (1.15 if specialist else 1.0) / 5) * 5
+    connected = draft.provider == ProviderType.CONNECTED
+    ids = frozenset(ChildId(c.child_id) for c in children) if connected else frozenset()
+    outcode = draft.postcode.split()[0]
     return Household(
         household_id=HouseholdId(draft.household_id),
-        name=f"{draft.provider.value.capitalize()} household {number} ({outcode})",
-        provider=draft.provider,
-        postcode=draft.postcode,
-        approved_places=draft.approved_places,
-        approved_age_min=low,
-        approved_age_max=high,
-        approved_kinds=frozenset(_kinds(draft.provider, rng) | extra_kinds),
-        max_sibling_group=max(largest_group, min(draft.approved_places, int(rng.integers(1, 4)))),
-        skills=skills,
-        languages=frozenset(languages),
-        religion=_pick(RELIGIONS, rng),
-        ethnicity=_pick(ETHNICITIES, rng),
-        features=_features(draft.approved_places, rng),
-        placed_children=tuple(
-            PlacedChild(
-                ChildId(c.child_id),
-                c.date_of_birth,
-                sibling_of.get(c.child_id, ""),
-                c.child_id in risky,
-            )
-            for c in children
-        ),
-        weekly_cost_gbp=float(
-            round(rng.uniform(cost_low, cost_high) * (1.15 if specialist else 1.0) / 5) * 5
-        ),
-        available_from=available_from,
-        on_hold=on_hold,
-        agency_name=draft.agency_name,
-        usual_limit_exemption=draft.approved_places > 3,
-        connected_child_ids=frozenset(ChildId(c.child_id) for c in children)
-        if draft.provider == ProviderType.CONNECTED
-        else frozenset(),
-        approved_on=max(approved_on, dt.date(1995, 4, 1)),
-        deregistered_on=deregistered_on,
-    )
+        name=f"{draft.provider.value.capitalize()} household {draft.household_id} ({outcode})",
+        provider=draft.provider, postcode=draft.postcode, approved_places=draft.approved_places,
+        approved_age_min=low, approved_age_max=high, approved_kinds=kinds,
+        max_sibling_group=max_group, skills=frozenset(skills),
+        languages=frozenset({"English"} | extra), religion=religion, ethnicity=ethnicity,
+        features=features, placed_children=_placed(children, sibling_of, risky),
+        weekly_cost_gbp=float(cost), available_from=available_from, on_hold=on_hold,
+        agency_name=draft.agency_name, usual_limit_exemption=draft.approved_places > 3,
+        connected_child_ids=ids, approved_on=approved_on, deregistered_on=deregistered_on,
+    )  # fmt: skip
 
 
 def agency_for(rng: np.random.Generator) -> str:
