@@ -31,8 +31,16 @@ from sufficiency.domain import ChildId, Sex
 
 AS_OF = dt.date(2026, 11, 23)
 _NEEDS = list(Need)
-_COMMON_NEEDS = [Need.TRAUMA, Need.TEENAGERS, Need.BABY_CARE, Need.CHALLENGING_BEHAVIOUR,
-                 Need.EDUCATION_SUPPORT, Need.MENTAL_HEALTH, Need.AUTISM, Need.LEARNING_DISABILITY]
+_COMMON_NEEDS = [
+    Need.TRAUMA,
+    Need.TEENAGERS,
+    Need.BABY_CARE,
+    Need.CHALLENGING_BEHAVIOUR,
+    Need.EDUCATION_SUPPORT,
+    Need.MENTAL_HEALTH,
+    Need.AUTISM,
+    Need.LEARNING_DISABILITY,
+]
 _KINDS = [PlacementKind.EMERGENCY, PlacementKind.SHORT_TERM, PlacementKind.LONG_TERM]
 
 
@@ -66,8 +74,11 @@ def _household(rng: np.random.Generator, index: int, vacancy_share: float) -> Ho
     low = int(rng.choice([0, 0, 2, 5, 8, 11]))
     high = int(min(17, low + rng.choice([4, 8, 12, 17])))
     placed = tuple(
-        PlacedChild(ChildId(f"P{index}-{k}"), _birth(rng, int(rng.integers(low, high + 1))),
-                    poses_risk_to_younger=bool(rng.random() < 0.03))
+        PlacedChild(
+            ChildId(f"P{index}-{k}"),
+            _birth(rng, int(rng.integers(low, high + 1))),
+            poses_risk_to_younger=bool(rng.random() < 0.03),
+        )
         for k in range(places - vacant)
     )
     return Household(
@@ -78,7 +89,8 @@ def _household(rng: np.random.Generator, index: int, vacancy_share: float) -> Ho
         approved_places=places,
         approved_age_min=low,
         approved_age_max=high,
-        approved_kinds=frozenset(k for k in _KINDS if rng.random() < 0.7) or frozenset({PlacementKind.SHORT_TERM}),
+        approved_kinds=frozenset(k for k in _KINDS if rng.random() < 0.7)
+        or frozenset({PlacementKind.SHORT_TERM}),
         max_sibling_group=int(rng.choice([1, 2, 3, 4], p=[0.3, 0.4, 0.25, 0.05])),
         skills=frozenset(rng.choice(_NEEDS, size=int(rng.integers(2, 7)), replace=False).tolist()),
         features=frozenset(f for f in HouseholdFeature if rng.random() < 0.25),
@@ -88,8 +100,12 @@ def _household(rng: np.random.Generator, index: int, vacancy_share: float) -> Ho
     )
 
 
-def _child(rng: np.random.Generator, referral: int, k: int, age: int, school: SchoolUrn | None) -> Child:
-    needs = rng.choice(_COMMON_NEEDS, size=int(rng.choice([0, 1, 2], p=[0.5, 0.4, 0.1])), replace=False)
+def _child(
+    rng: np.random.Generator, referral: int, k: int, age: int, school: SchoolUrn | None
+) -> Child:
+    needs = rng.choice(
+        _COMMON_NEEDS, size=int(rng.choice([0, 1, 2], p=[0.5, 0.4, 0.1])), replace=False
+    )
     wanted = rng.choice(_COMMON_NEEDS, size=int(rng.integers(0, 3)), replace=False)
     return Child(
         child_id=ChildId(f"R{referral:05d}-{k}"),
@@ -106,7 +122,9 @@ def _child(rng: np.random.Generator, referral: int, k: int, age: int, school: Sc
 def _referral(rng: np.random.Generator, index: int, school: SchoolUrn) -> Referral:
     size = int(rng.choice([1, 2, 3, 4], p=[0.78, 0.15, 0.05, 0.02]))
     eldest = int(rng.integers(0, 18))
-    ages = sorted({max(0, eldest - int(g)) for g in rng.integers(0, 6, size=size)} | {eldest}, reverse=True)
+    ages = sorted(
+        {max(0, eldest - int(g)) for g in rng.integers(0, 6, size=size)} | {eldest}, reverse=True
+    )
     children = tuple(_child(rng, index, k, age, school) for k, age in enumerate(ages))
     ids = [c.child_id for c in children]
     splits = (((ids[0],), tuple(ids[1:])),) if len(ids) >= 3 and rng.random() < 0.5 else ()
@@ -121,8 +139,14 @@ def _referral(rng: np.random.Generator, index: int, school: SchoolUrn) -> Referr
     )
 
 
-def build_pool(referral_count: int, household_count: int, *, seed: int = 2026,
-               side_m: float = 110_000.0, vacancy_share: float = 0.35) -> Pool:
+def build_pool(
+    referral_count: int,
+    household_count: int,
+    *,
+    seed: int = 2026,
+    side_m: float = 110_000.0,
+    vacancy_share: float = 0.35,
+) -> Pool:
     """A seeded regional pool over a square of ``side_m`` metres with towns as clusters."""
     rng = np.random.default_rng(seed)
     towns = _towns(rng, max(6, household_count // 150), side_m)
@@ -132,7 +156,9 @@ def build_pool(referral_count: int, household_count: int, *, seed: int = 2026,
     for i in range(referral_count):
         home = _near(rng, towns, 5_000.0)
         urn = SchoolUrn(100_000 + i)
-        schools[urn] = GridPoint(home.easting_m + rng.normal(0, 2_000), home.northing_m + rng.normal(0, 2_000))
+        schools[urn] = GridPoint(
+            home.easting_m + rng.normal(0, 2_000), home.northing_m + rng.normal(0, 2_000)
+        )
         referral = _referral(rng, i, urn)
         referrals.append(referral)
         homes[referral.referral_id] = home

@@ -29,30 +29,50 @@ def _demo():
 
     inputs = _inputs(None, None, None)
     referrals = [r for r in inputs.referrals if r.status == "open"]
-    return referrals, inputs.households, build_context(inputs.households, referrals, schools=inputs.schools), \
-        _policy(None, inputs)
+    return (
+        referrals,
+        inputs.households,
+        build_context(inputs.households, referrals, schools=inputs.schools),
+        _policy(None, inputs),
+    )
 
 
 def _report(name: str, result, setup_s: float, target_s: float) -> None:
-    print(f"\n== {name}: {result.status} in {result.seconds:.1f} s (+{setup_s:.1f} s to build the pool)")
-    print(f"   candidates {result.pruning.candidates}, modelled {result.pruning.options_modelled}, "
-          f"parts proven complete {result.pruning.parts_complete}/{result.pruning.parts}")
+    print(
+        f"\n== {name}: {result.status} in {result.seconds:.1f} s (+{setup_s:.1f} s to build the pool)"
+    )
+    print(
+        f"   candidates {result.pruning.candidates}, modelled {result.pruning.options_modelled}, "
+        f"parts proven complete {result.pruning.parts_complete}/{result.pruning.parts}"
+    )
     print(f"   {'tier':40} {'joint':>9} {'greedy':>9} {'ratio':>7}  proof")
-    for label, outcome, joint, greedy in zip(TIER_LABELS, result.tier_outcomes, result.tiers.as_tuple(),
-                                             result.greedy_tiers.as_tuple(), strict=True):
+    for label, outcome, joint, greedy in zip(
+        TIER_LABELS,
+        result.tier_outcomes,
+        result.tiers.as_tuple(),
+        result.greedy_tiers.as_tuple(),
+        strict=True,
+    ):
         ratio = f"{joint / greedy:.3f}" if greedy > 0 else "-"
-        proof = ("proven" if outcome.status == "proven"
-                 else f"{outcome.status}, bound {outcome.bound}, gap {outcome.gap:.2%}")
+        proof = (
+            "proven"
+            if outcome.status == "proven"
+            else f"{outcome.status}, bound {outcome.bound}, gap {outcome.gap:.2%}"
+        )
         print(f"   {label:40} {joint:>9} {greedy:>9} {ratio:>7}  {proof} ({outcome.seconds:.1f} s)")
     worst_gap = max(o.gap for o in result.tier_outcomes)
     solved = all(o.status != "not solved" for o in result.tier_outcomes)
     verdict = "met" if solved and result.seconds <= target_s and worst_gap <= 0.01 else "NOT met"
-    print(f"   target ({target_s:.0f} s, gap <= 1%): {verdict}; checker violations: {len(result.violations)}")
+    print(
+        f"   target ({target_s:.0f} s, gap <= 1%): {verdict}; checker violations: {len(result.violations)}"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="Only the demo and the 300 x 3,000 pool.")
+    parser.add_argument(
+        "--quick", action="store_true", help="Only the demo and the 300 x 3,000 pool."
+    )
     parser.add_argument("--time-limit-s", type=float, default=30.0)
     args = parser.parse_args()
     started = time.perf_counter()
@@ -67,8 +87,14 @@ def main() -> None:
         started = time.perf_counter()
         pool = build_pool(count, homes)
         setup = time.perf_counter() - started
-        result = allocate(pool.referrals, pool.households, pool.context, load_policy(),
-                          time_limit_s=max(args.time_limit_s, target), explain=False)
+        result = allocate(
+            pool.referrals,
+            pool.households,
+            pool.context,
+            load_policy(),
+            time_limit_s=max(args.time_limit_s, target),
+            explain=False,
+        )
         _report(f"regional pool {count} x {homes:,}", result, setup, target)
 
 

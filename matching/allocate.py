@@ -20,16 +20,20 @@ from matching.allocation_types import AllocationInstance, Pairing, TierCounts
 from matching.context import MatchContext, build_context
 from matching.domain import Household, Referral, ReferralStatus
 from matching.greedy import allocate_greedy
+from matching.options import options_for
 from matching.policy import Policy, load_policy
 from matching.rules import explain_failures
-from matching.options import options_for
 from sufficiency.errors import FieldError, InputDataError
 
 Progress = Callable[[str], None]
 
 
-def _check_pairings(referrals: Sequence[Referral], households: Sequence[Household],
-                    pins: Sequence[Pairing], forbids: Sequence[Pairing]) -> None:
+def _check_pairings(
+    referrals: Sequence[Referral],
+    households: Sequence[Household],
+    pins: Sequence[Pairing],
+    forbids: Sequence[Pairing],
+) -> None:
     """Every pinned or forbidden pairing must name an open referral and a known household."""
     referral_ids = {r.referral_id for r in referrals}
     household_ids = {h.household_id for h in households}
@@ -37,19 +41,41 @@ def _check_pairings(referrals: Sequence[Referral], households: Sequence[Househol
     for option, pairs in (("--pin", pins), ("--forbid", forbids)):
         for referral_id, household_id in pairs:
             if referral_id not in referral_ids:
-                errors.append(FieldError(option, None, "referral", "not an open referral",
-                                         expected="the id of an open referral", actual=referral_id))
+                errors.append(
+                    FieldError(
+                        option,
+                        None,
+                        "referral",
+                        "not an open referral",
+                        expected="the id of an open referral",
+                        actual=referral_id,
+                    )
+                )
             if household_id not in household_ids:
-                errors.append(FieldError(option, None, "household", "unknown household",
-                                         expected="the id of an approved household", actual=household_id))
+                errors.append(
+                    FieldError(
+                        option,
+                        None,
+                        "household",
+                        "unknown household",
+                        expected="the id of an approved household",
+                        actual=household_id,
+                    )
+                )
     clash = sorted(set(pins) & set(forbids))
-    errors += [FieldError("--pin", None, None, f"{r}:{h} is both pinned and forbidden") for r, h in clash]
+    errors += [
+        FieldError("--pin", None, None, f"{r}:{h} is both pinned and forbidden") for r, h in clash
+    ]
     if errors:
         raise InputDataError(errors, summary=f"{len(errors)} problem(s) with the pins and forbids")
 
 
-def _pin_messages(instance: AllocationInstance, referrals: Sequence[Referral],
-                  households: Sequence[Household], policy: Policy) -> list[str]:
+def _pin_messages(
+    instance: AllocationInstance,
+    referrals: Sequence[Referral],
+    households: Sequence[Household],
+    policy: Policy,
+) -> list[str]:
     """A message for each pin no candidate allows, with the hard rules the household fails."""
     offered = {(c.referral_id, c.household_id) for c in instance.candidates}
     by_referral = {r.referral_id: r for r in referrals}
@@ -59,7 +85,9 @@ def _pin_messages(instance: AllocationInstance, referrals: Sequence[Referral],
         option = options_for(by_referral[referral_id])[0]
         reasons = [f.reason for f in explain_failures(by_household[household_id], option, policy)]
         detail = "; ".join(reasons) or "no part of the referral passes the hard rules there"
-        messages.append(f"Pin {referral_id}:{household_id} cannot be honoured: {household_id} {detail}.")
+        messages.append(
+            f"Pin {referral_id}:{household_id} cannot be honoured: {household_id} {detail}."
+        )
     return messages
 
 
@@ -119,11 +147,20 @@ def allocate(
         context = build_context(households, open_referrals)
     say(f"scoring {len(open_referrals)} open referrals against {len(households)} households")
     candidates = generate_candidates(open_referrals, context, policy)
-    instance = build_instance(open_referrals, households, candidates, policy, pins=pins, forbids=forbids)
+    instance = build_instance(
+        open_referrals, households, candidates, policy, pins=pins, forbids=forbids
+    )
     return allocate_instance(
-        instance, time_limit_s=time_limit_s, explain=explain, explain_time_limit_s=explain_time_limit_s,
-        workers=workers, keep=keep, progress=progress, log_search_progress=log_search_progress,
-        notes=_pin_messages(instance, open_referrals, households, policy), started=started,
+        instance,
+        time_limit_s=time_limit_s,
+        explain=explain,
+        explain_time_limit_s=explain_time_limit_s,
+        workers=workers,
+        keep=keep,
+        progress=progress,
+        log_search_progress=log_search_progress,
+        notes=_pin_messages(instance, open_referrals, households, policy),
+        started=started,
     )
 
 
@@ -147,15 +184,28 @@ def allocate_instance(
     # The baseline is judged on the rules only: officers' pins are the optimiser's input.
     greedy_check = check_allocation(dataclasses.replace(instance, pins=frozenset()), greedy)
     say(f"greedy baseline: {greedy_check.tiers.children_placed} children placed")
-    outcome = solve_lexicographic(instance, greedy, time_limit_s=time_limit_s, workers=workers, keep=keep,
-                                  progress=say, log_search_progress=log_search_progress)
+    outcome = solve_lexicographic(
+        instance,
+        greedy,
+        time_limit_s=time_limit_s,
+        workers=workers,
+        keep=keep,
+        progress=say,
+        log_search_progress=log_search_progress,
+    )
     check = check_allocation(instance, outcome.allocation)
     explanations = ()
     if explain and outcome.status in ("optimal", "feasible"):
         wanted = None if explain is True else list(explain)  # type: ignore[arg-type]
         say("explaining each referral (re-solving with its best alternative forced in)")
-        explanations = explain_allocation(instance, outcome.allocation, referral_ids=wanted,
-                                          time_limit_s=explain_time_limit_s, workers=workers, keep=keep)
+        explanations = explain_allocation(
+            instance,
+            outcome.allocation,
+            referral_ids=wanted,
+            time_limit_s=explain_time_limit_s,
+            workers=workers,
+            keep=keep,
+        )
     placed = {c.referral_id for c in outcome.allocation}
     return AllocationResult(
         status=outcome.status,

@@ -8,7 +8,6 @@ goes to stderr. It records no decision.
 from __future__ import annotations
 
 import dataclasses
-
 import json
 from pathlib import Path
 
@@ -27,20 +26,42 @@ def parse_pairing(text: str, option: str) -> tuple[str, str]:
     """``R:H`` -> (referral id, household id); ``InputDataError`` naming the option otherwise."""
     referral_id, sep, household_id = text.partition(":")
     if not sep or not referral_id.strip() or not household_id.strip():
-        raise InputDataError([FieldError(option, None, None, "not a pairing",
-                                         expected="REFERRAL_ID:HOUSEHOLD_ID, e.g. R2026-004:IH061",
-                                         actual=text)])
+        raise InputDataError(
+            [
+                FieldError(
+                    option,
+                    None,
+                    None,
+                    "not a pairing",
+                    expected="REFERRAL_ID:HOUSEHOLD_ID, e.g. R2026-004:IH061",
+                    actual=text,
+                )
+            ]
+        )
     return referral_id.strip(), household_id.strip()
 
 
 def _inputs(households: Path | None, referrals: Path | None, children: Path | None):
     if (households is None) != (referrals is None):
-        raise InputDataError(["--households and --referrals go together: give both, or neither for the demo council"])
+        raise InputDataError(
+            ["--households and --referrals go together: give both, or neither for the demo council"]
+        )
     return _demo_inputs() if households is None else _file_inputs(households, referrals, children)
 
 
-def run_allocation(*, households=None, referrals=None, children=None, policy_path=None, as_of=None,
-                   pins=(), forbids=(), time_limit_s=10.0, explain=True, progress=None) -> AllocationResult:
+def run_allocation(
+    *,
+    households=None,
+    referrals=None,
+    children=None,
+    policy_path=None,
+    as_of=None,
+    pins=(),
+    forbids=(),
+    time_limit_s=10.0,
+    explain=True,
+    progress=None,
+) -> AllocationResult:
     """Load the inputs and allocate the referrals open on ``as_of`` (the command's core)."""
     pin_pairs = [parse_pairing(p, "--pin") for p in pins]
     forbid_pairs = [parse_pairing(f, "--forbid") for f in forbids]
@@ -53,28 +74,53 @@ def run_allocation(*, households=None, referrals=None, children=None, policy_pat
         for r in inputs.referrals
         if r.status == "open" and (day is None or r.received_on <= day)
     ]
-    homes = [h for h in inputs.households
-             if day is None or h.deregistered_on is None or h.deregistered_on > day]
+    homes = [
+        h
+        for h in inputs.households
+        if day is None or h.deregistered_on is None or h.deregistered_on > day
+    ]
     from matching.context import build_context
 
     if progress:
-        progress(f"Locating {len(homes)} households and {len(open_referrals)} referrals' homes and schools")
+        progress(
+            f"Locating {len(homes)} households and {len(open_referrals)} referrals' homes and schools"
+        )
     context = build_context(homes, open_referrals, schools=inputs.schools)
-    return allocate(open_referrals, homes, context, policy, pins=pin_pairs, forbids=forbid_pairs,
-                    time_limit_s=time_limit_s, explain=explain, progress=progress)
+    return allocate(
+        open_referrals,
+        homes,
+        context,
+        policy,
+        pins=pin_pairs,
+        forbids=forbid_pairs,
+        time_limit_s=time_limit_s,
+        explain=explain,
+        progress=progress,
+    )
 
 
 def result_lines(result: AllocationResult) -> list[str]:
     """The result as text: status, tiers against greedy, the allocation and explanations."""
     lines = [f"Joint allocation: {result.status} ({result.seconds:.1f} s)", ""]
     lines.append(f"{'tier':42} {'joint':>8} {'greedy':>8} {'gain':>7}  proof")
-    for label, outcome, joint, greedy in zip(TIER_LABELS, result.tier_outcomes, result.tiers.as_tuple(),
-                                             result.greedy_tiers.as_tuple(), strict=True):
-        proof = "proven optimal" if outcome.status == "proven" else f"{outcome.status}, bound {outcome.bound}"
+    for label, outcome, joint, greedy in zip(
+        TIER_LABELS,
+        result.tier_outcomes,
+        result.tiers.as_tuple(),
+        result.greedy_tiers.as_tuple(),
+        strict=True,
+    ):
+        proof = (
+            "proven optimal"
+            if outcome.status == "proven"
+            else f"{outcome.status}, bound {outcome.bound}"
+        )
         lines.append(f"{label:42} {joint:>8} {greedy:>8} {joint - greedy:>+7}  {proof}")
     lines += ["", "Allocation (referral -> household, children, score):"]
     for c in sorted(result.allocation, key=lambda c: (c.referral_id, c.household_id)):
-        lines.append(f"  {c.referral_id:14} -> {c.household_id:10} {len(c.child_ids)} child(ren)  {c.score:>6}")
+        lines.append(
+            f"  {c.referral_id:14} -> {c.household_id:10} {len(c.child_ids)} child(ren)  {c.score:>6}"
+        )
     if result.unplaced:
         lines.append(f"Not placed: {', '.join(result.unplaced)}")
     if result.explanations:
@@ -88,16 +134,52 @@ def result_lines(result: AllocationResult) -> list[str]:
 @click.option("--households", type=_FILE, help="households.csv/.xlsx (default: the demo council).")
 @click.option("--referrals", type=_FILE, help="referrals.csv/.xlsx (with --households).")
 @click.option("--children", type=_FILE, help="children.csv/.xlsx: children already placed.")
-@click.option("--policy", "policy_path", type=_FILE, help="A policy TOML file (default: matching/policy.toml).")
-@click.option("--pin", "pins", multiple=True, metavar="R:H", help="Require referral R in household H (repeatable).")
-@click.option("--forbid", "forbids", multiple=True, metavar="R:H", help="Rule out referral R in household H (repeatable).")
-@click.option("--time-limit-s", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
-              help="Seconds for the optimisation, all tiers together.")
-@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="Allocate referrals open on this date (YYYY-MM-DD).")
+@click.option(
+    "--policy",
+    "policy_path",
+    type=_FILE,
+    help="A policy TOML file (default: matching/policy.toml).",
+)
+@click.option(
+    "--pin",
+    "pins",
+    multiple=True,
+    metavar="R:H",
+    help="Require referral R in household H (repeatable).",
+)
+@click.option(
+    "--forbid",
+    "forbids",
+    multiple=True,
+    metavar="R:H",
+    help="Rule out referral R in household H (repeatable).",
+)
+@click.option(
+    "--time-limit-s",
+    type=click.FloatRange(min=0.1),
+    default=10.0,
+    show_default=True,
+    help="Seconds for the optimisation, all tiers together.",
+)
+@click.option(
+    "--as-of",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="Allocate referrals open on this date (YYYY-MM-DD).",
+)
 @click.option("--no-explain", is_flag=True, help="Skip the explanations (faster on large pools).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
-def allocate_command(households, referrals, children, policy_path, pins, forbids, time_limit_s, as_of,
-                     no_explain, as_json) -> None:
+def allocate_command(
+    households,
+    referrals,
+    children,
+    policy_path,
+    pins,
+    forbids,
+    time_limit_s,
+    as_of,
+    no_explain,
+    as_json,
+) -> None:
     """Allocate every open referral to household vacancies at once, with OR-Tools CP-SAT.
 
     Tiers, each proven optimal before the next: most children placed; most sibling groups
@@ -106,10 +188,18 @@ def allocate_command(households, referrals, children, policy_path, pins, forbids
     """
     say = None if as_json else (lambda text: click.echo(text, err=True))
     try:
-        result = run_allocation(households=households, referrals=referrals, children=children,
-                                policy_path=policy_path, as_of=as_of.date() if as_of else None, pins=pins,
-                                forbids=forbids, time_limit_s=time_limit_s, explain=not no_explain,
-                                progress=say)
+        result = run_allocation(
+            households=households,
+            referrals=referrals,
+            children=children,
+            policy_path=policy_path,
+            as_of=as_of.date() if as_of else None,
+            pins=pins,
+            forbids=forbids,
+            time_limit_s=time_limit_s,
+            explain=not no_explain,
+            progress=say,
+        )
     except InputDataError as exc:
         _fail(exc, as_json)
     if as_json:
@@ -122,4 +212,3 @@ def allocate_command(households, referrals, children, policy_path, pins, forbids
 
 
 COMMANDS: list[click.Command] = [allocate_command]
-

@@ -29,7 +29,9 @@ class AllocationCheck:
         return not self.violations
 
 
-def fits_alone(room: HouseholdRoom, unit: ReferralUnit, size: int, usual_limit_children: int) -> bool:
+def fits_alone(
+    room: HouseholdRoom, unit: ReferralUnit, size: int, usual_limit_children: int
+) -> bool:
     """Whether one part of ``size`` children of ``unit`` fits an otherwise untouched household."""
     if size > room.vacancies or (size > 1 and size > room.max_sibling_group):
         return False
@@ -74,10 +76,16 @@ def household_violations(
     new_children = sum(len(part) for _, part in parts)
     # Vacancies are shared by every referral placed in the household.
     if new_children > room.vacancies:
-        problems.append(f"{where}: {new_children} children placed but {room.vacancies} vacancies [VacancyCapacity]")
+        problems.append(
+            f"{where}: {new_children} children placed but {room.vacancies} vacancies [VacancyCapacity]"
+        )
     # The usual limit of fostered children applies unless all of them are siblings or exempt.
     total = room.placed_count + new_children
-    if parts and total > usual_limit_children and not all_siblings(room, [unit for unit, _ in parts]):
+    if (
+        parts
+        and total > usual_limit_children
+        and not all_siblings(room, [unit for unit, _ in parts])
+    ):
         problems.append(
             f"{where}: {total} fostered children, not all siblings, over the usual limit of "
             f"{usual_limit_children} [UsualLimit]"
@@ -92,7 +100,9 @@ def household_violations(
     # Children of different referrals placed together must be compatible.
     for i, first in enumerate(parts):
         for second in parts[i + 1 :]:
-            if first[0].referral_id != second[0].referral_id and parts_conflict(first, second, risk_age_gap_years):
+            if first[0].referral_id != second[0].referral_id and parts_conflict(
+                first, second, risk_age_gap_years
+            ):
                 problems.append(
                     f"{where}: {first[0].referral_id} and {second[0].referral_id} may not be placed "
                     f"together (risk to a younger child) [Compatibility]"
@@ -109,7 +119,9 @@ def _referral_violations(unit: ReferralUnit, placed: Sequence[Candidate]) -> lis
         problems.append(f"{where}: a child is placed more than once [OneHouseholdPerChild]")
     # The parts placed must come from one mode: the whole group, or one allowed split.
     if not any(set(parts) <= set(mode) for mode in unit.modes):
-        problems.append(f"{where}: parts {sorted(sorted(p) for p in parts)} are not an allowed split [AllowedSplits]")
+        problems.append(
+            f"{where}: parts {sorted(sorted(p) for p in parts)} are not an allowed split [AllowedSplits]"
+        )
     # The parts of a split go to different households (one household would be "together").
     households = [c.household_id for c in placed]
     if len(households) != len(set(households)):
@@ -117,13 +129,23 @@ def _referral_violations(unit: ReferralUnit, placed: Sequence[Candidate]) -> lis
     return problems
 
 
-def _pin_violations(instance: AllocationInstance, used: set[tuple[ReferralId, HouseholdId]]) -> list[str]:
-    problems = [f"pin {r}:{h} is not honoured [Pin]" for r, h in sorted(instance.pins) if (r, h) not in used]
-    problems += [f"forbidden pairing {r}:{h} is used [Forbid]" for r, h in sorted(instance.forbids) if (r, h) in used]
+def _pin_violations(
+    instance: AllocationInstance, used: set[tuple[ReferralId, HouseholdId]]
+) -> list[str]:
+    problems = [
+        f"pin {r}:{h} is not honoured [Pin]" for r, h in sorted(instance.pins) if (r, h) not in used
+    ]
+    problems += [
+        f"forbidden pairing {r}:{h} is used [Forbid]"
+        for r, h in sorted(instance.forbids)
+        if (r, h) in used
+    ]
     return problems
 
 
-def check_allocation(instance: AllocationInstance, allocation: Iterable[Candidate]) -> AllocationCheck:
+def check_allocation(
+    instance: AllocationInstance, allocation: Iterable[Candidate]
+) -> AllocationCheck:
     """Validate an allocation against every hard rule and recompute its tier counts.
 
     Parameters
@@ -140,7 +162,9 @@ def check_allocation(instance: AllocationInstance, allocation: Iterable[Candidat
         ``violations`` names each broken rule (referral or household id, rule name in
         brackets); ``tiers`` are recomputed from the instance's candidates.
     """
-    known = {(c.referral_id, c.household_id, frozenset(c.child_ids)): c for c in instance.candidates}
+    known = {
+        (c.referral_id, c.household_id, frozenset(c.child_ids)): c for c in instance.candidates
+    }
     problems: list[str] = []
     chosen: list[Candidate] = []
     for proposed in allocation:
@@ -162,6 +186,8 @@ def check_allocation(instance: AllocationInstance, allocation: Iterable[Candidat
         problems += _referral_violations(instance.referral(referral_id), placed)
     for household_id, parts in sorted(by_household.items()):
         room = instance.household(household_id)
-        problems += household_violations(room, parts, instance.usual_limit_children, instance.risk_age_gap_years)
+        problems += household_violations(
+            room, parts, instance.usual_limit_children, instance.risk_age_gap_years
+        )
     problems += _pin_violations(instance, {(c.referral_id, c.household_id) for c in chosen})
     return AllocationCheck(tuple(problems), TierCounts.from_candidates(chosen))

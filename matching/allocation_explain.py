@@ -14,7 +14,13 @@ from collections.abc import Iterable, Sequence
 from matching.allocation_checks import fits_alone
 from matching.allocation_result import Displacement, Explanation
 from matching.allocation_solve import solve_lexicographic
-from matching.allocation_types import TIER_LABELS, AllocationInstance, ReferralUnit, TierCounts, candidate_tiers
+from matching.allocation_types import (
+    TIER_LABELS,
+    AllocationInstance,
+    ReferralUnit,
+    TierCounts,
+    candidate_tiers,
+)
 from matching.domain import Candidate, HouseholdId, ReferralId
 
 
@@ -24,11 +30,14 @@ def best_alternative(
     """The referral's best-ranked usable candidate in a household it was not given."""
     taken = set(households)
     usable = [
-        c for c in instance.candidates
+        c
+        for c in instance.candidates
         if c.referral_id == unit.referral_id
         and c.household_id not in taken
         and (c.referral_id, c.household_id) not in instance.forbids
-        and fits_alone(instance.household(c.household_id), unit, c.places_used, instance.usual_limit_children)
+        and fits_alone(
+            instance.household(c.household_id), unit, c.places_used, instance.usual_limit_children
+        )
     ]
     if not usable:
         return None
@@ -46,7 +55,9 @@ def _cost_text(cost: TierCounts) -> str:
     parts = []
     for label, delta in zip(TIER_LABELS, cost.as_tuple(), strict=True):
         if label == "weighted score" and delta:
-            parts.append(f"{-delta} points of score" if delta < 0 else f"{delta} points of score gained")
+            parts.append(
+                f"{-delta} points of score" if delta < 0 else f"{delta} points of score gained"
+            )
         elif delta < 0:
             parts.append(f"{-delta} fewer {label}")
         elif delta > 0:
@@ -64,31 +75,79 @@ def _moves_text(displaced: Sequence[Displacement]) -> str:
     return "; ".join(moves) + more
 
 
-def _explain_one(instance, unit, base, where, occupants, *, time_limit_s, workers, keep) -> Explanation:
+def _explain_one(
+    instance, unit, base, where, occupants, *, time_limit_s, workers, keep
+) -> Explanation:
     mine = where.get(unit.referral_id, ())
-    placed = f"{unit.referral_id}: placed with {'/'.join(mine)}." if mine else f"{unit.referral_id}: not placed."
+    placed = (
+        f"{unit.referral_id}: placed with {'/'.join(mine)}."
+        if mine
+        else f"{unit.referral_id}: not placed."
+    )
     alternative = best_alternative(instance, unit, mine)
     if alternative is None:
-        return Explanation(unit.referral_id, mine, None, (), "no alternative", None, (),
-                           f"{placed} No {'other ' if mine else ''}household passes the hard rules for it.")
-    taken_by = tuple(sorted(r for r in occupants.get(alternative.household_id, ()) if r != unit.referral_id))
+        return Explanation(
+            unit.referral_id,
+            mine,
+            None,
+            (),
+            "no alternative",
+            None,
+            (),
+            f"{placed} No {'other ' if mine else ''}household passes the hard rules for it.",
+        )
+    taken_by = tuple(
+        sorted(r for r in occupants.get(alternative.household_id, ()) if r != unit.referral_id)
+    )
     went = f", which went to {', '.join(taken_by)}" if taken_by else ""
     head = f"{placed} Best household it did not get: {alternative.household_id} (score {alternative.score}){went}."
     if time_limit_s <= 0:
-        return Explanation(unit.referral_id, mine, alternative, taken_by, "not evaluated", None, (),
-                           f"{head} The cost was not evaluated (time limit).")
+        return Explanation(
+            unit.referral_id,
+            mine,
+            alternative,
+            taken_by,
+            "not evaluated",
+            None,
+            (),
+            f"{head} The cost was not evaluated (time limit).",
+        )
     pin = (unit.referral_id, alternative.household_id)
     forced = dataclasses.replace(instance, pins=instance.pins | {pin})
     outcome = solve_lexicographic(forced, (), time_limit_s=time_limit_s, workers=workers, keep=keep)
     if outcome.status == "infeasible":
-        return Explanation(unit.referral_id, mine, alternative, taken_by, "impossible", None, (),
-                           f"{head} It cannot be given that household together with the pins in force.")
+        return Explanation(
+            unit.referral_id,
+            mine,
+            alternative,
+            taken_by,
+            "impossible",
+            None,
+            (),
+            f"{head} It cannot be given that household together with the pins in force.",
+        )
     if outcome.status not in ("optimal", "feasible"):
-        return Explanation(unit.referral_id, mine, alternative, taken_by, "not evaluated", None, (),
-                           f"{head} The cost was not evaluated (time limit).")
+        return Explanation(
+            unit.referral_id,
+            mine,
+            alternative,
+            taken_by,
+            "not evaluated",
+            None,
+            (),
+            f"{head} The cost was not evaluated (time limit).",
+        )
     after = _where(outcome.allocation)
-    cost = TierCounts(*(a - b for a, b in zip(TierCounts.from_candidates(outcome.allocation).as_tuple(),
-                                               base.as_tuple(), strict=True)))
+    cost = TierCounts(
+        *(
+            a - b
+            for a, b in zip(
+                TierCounts.from_candidates(outcome.allocation).as_tuple(),
+                base.as_tuple(),
+                strict=True,
+            )
+        )
+    )
     displaced = tuple(
         Displacement(r, where.get(r, ()), after.get(r, ()))
         for r in sorted(set(where) | set(after))
@@ -126,6 +185,16 @@ def explain_allocation(
     explanations = []
     for done, unit in enumerate(units):
         share = (deadline - time.perf_counter()) / max(1, len(units) - done)
-        explanations.append(_explain_one(instance, unit, base, where, occupants,
-                                         time_limit_s=share, workers=workers, keep=keep))
+        explanations.append(
+            _explain_one(
+                instance,
+                unit,
+                base,
+                where,
+                occupants,
+                time_limit_s=share,
+                workers=workers,
+                keep=keep,
+            )
+        )
     return tuple(explanations)

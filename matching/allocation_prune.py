@@ -68,7 +68,9 @@ class Pruning:
         self.instance = instance
         self.keep = max(1, keep)
         self.max_keep = max(self.keep, max_keep)
-        self.tiers = np.array([candidate_tiers(c) for c in instance.candidates], dtype=np.int64).reshape(-1, 5)
+        self.tiers = np.array(
+            [candidate_tiers(c) for c in instance.candidates], dtype=np.int64
+        ).reshape(-1, 5)
         self.household_row = np.array(
             [instance.household_index[c.household_id] for c in instance.candidates], dtype=np.int64
         )
@@ -86,7 +88,10 @@ class Pruning:
             referral_index = instance.referral_index[candidate.referral_id]
             unit = instance.referrals[referral_index]
             room = instance.households[self.household_row[index]]
-            if (candidate.referral_id, candidate.household_id) in instance.forbids or not fits_alone(
+            if (
+                candidate.referral_id,
+                candidate.household_id,
+            ) in instance.forbids or not fits_alone(
                 room, unit, candidate.places_used, instance.usual_limit_children
             ):
                 self.excluded += 1
@@ -96,7 +101,9 @@ class Pruning:
         for key, indices in grouped.items():
             rows = np.array(indices, dtype=np.int64)
             tiers = self.tiers[rows]
-            order = np.lexsort((self.household_row[rows], *(-tiers[:, t] for t in range(4, -1, -1))))
+            order = np.lexsort(
+                (self.household_row[rows], *(-tiers[:, t] for t in range(4, -1, -1)))
+            )
             self.parts[key] = PartList(rows[order].tolist(), 0, False)
 
     def _incidence(self) -> None:
@@ -104,7 +111,9 @@ class Pruning:
         self.reach = np.zeros((referrals, len(self.instance.households)), dtype=bool)
         for (referral, _mode, _part), part_list in self.parts.items():
             self.reach[referral, self.household_row[part_list.ranked]] = True
-        self.max_parts = np.array([max(len(mode) for mode in unit.modes) for unit in self.instance.referrals])
+        self.max_parts = np.array(
+            [max(len(mode) for mode in unit.modes) for unit in self.instance.referrals]
+        )
 
     def _occupiers(self, key: PartKey, kept: int) -> int:
         """How many units could occupy the part's kept households, at most (see module doc)."""
@@ -139,7 +148,8 @@ class Pruning:
             chosen = part_list.ranked[: part_list.kept]
             # Pinned pairings always stay in the model, wherever they rank.
             chosen += [
-                i for i in part_list.ranked[part_list.kept :]
+                i
+                for i in part_list.ranked[part_list.kept :]
                 if (candidates[i].referral_id, candidates[i].household_id) in self.instance.pins
             ]
             options += [Option(key, candidate_tiers(candidates[i]), candidates[i]) for i in chosen]

@@ -78,7 +78,12 @@ class AllocationResult:
     @property
     def gains(self) -> TierCounts:
         """Joint minus greedy on each tier (positive: what joint allocation gained)."""
-        return TierCounts(*(a - b for a, b in zip(self.tiers.as_tuple(), self.greedy_tiers.as_tuple(), strict=True)))
+        return TierCounts(
+            *(
+                a - b
+                for a, b in zip(self.tiers.as_tuple(), self.greedy_tiers.as_tuple(), strict=True)
+            )
+        )
 
     def explanation(self, referral_id: ReferralId) -> Explanation:
         for item in self.explanations:
@@ -95,8 +100,15 @@ class AllocationResult:
             "greedy_tiers": self.greedy_tiers.as_dict(),
             "gains": self.gains.as_dict(),
             "tier_outcomes": [
-                {"tier": o.name, "value": o.value, "bound": o.bound, "status": o.status,
-                 "gap": round(o.gap, 6), "seconds": round(o.seconds, 3), "solves": o.solves}
+                {
+                    "tier": o.name,
+                    "value": o.value,
+                    "bound": o.bound,
+                    "status": o.status,
+                    "gap": round(o.gap, 6),
+                    "seconds": round(o.seconds, 3),
+                    "solves": o.solves,
+                }
                 for o in self.tier_outcomes
             ],
             "allocation": [_candidate_dict(c) for c in self.allocation],
@@ -139,8 +151,11 @@ def _explanation_dict(item: Explanation) -> dict[str, object]:
         "outcome": item.outcome,
         "cost": None if item.cost is None else item.cost.as_dict(),
         "displaced": [
-            {"referral_id": d.referral_id, "households_before": list(d.households_before),
-             "households_after": list(d.households_after)}
+            {
+                "referral_id": d.referral_id,
+                "households_before": list(d.households_before),
+                "households_after": list(d.households_after),
+            }
             for d in item.displaced
         ],
         "text": item.text,

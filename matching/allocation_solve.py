@@ -47,7 +47,9 @@ class TierOutcome:
     @property
     def gap(self) -> float:
         """Relative gap (bound - value) / |bound|, 0 when proven [fraction]."""
-        return 0.0 if self.bound == self.value else (self.bound - self.value) / max(1, abs(self.bound))
+        return (
+            0.0 if self.bound == self.value else (self.bound - self.value) / max(1, abs(self.bound))
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,18 +85,36 @@ def _solve_tier(state: _State, tier: int, deadline: float, share: float) -> Tier
             model.require_at_least(held, value)
         model.hint({option_key(o) for o in state.last_options})
         remaining = deadline - time.perf_counter()
-        result = model.solve(tier, time_limit_s=max(0.05, remaining * share), workers=state.workers,
-                             log_search_progress=state.log)
+        result = model.solve(
+            tier,
+            time_limit_s=max(0.05, remaining * share),
+            workers=state.workers,
+            log_search_progress=state.log,
+        )
         seconds = time.perf_counter() - started
-        logger.debug("tier %d solve %d: %d options (%d virtual), %s value %s bound %s in %.2f s",
-                     tier, solves, len(options), sum(o.is_virtual for o in options), result.status,
-                     result.value, result.bound, result.wall_s)
+        logger.debug(
+            "tier %d solve %d: %d options (%d virtual), %s value %s bound %s in %.2f s",
+            tier,
+            solves,
+            len(options),
+            sum(o.is_virtual for o in options),
+            result.status,
+            result.value,
+            result.bound,
+            result.wall_s,
+        )
         if result.status == "unknown":
             # Time limit without a solution: keep the last allocation and hold its value.
             logger.warning("tier %d: no solution within the time limit", tier)
             value = _values(state.allocation)[tier]
-            return TierOutcome(TIER_NAMES[tier], value, max(value, bound if bound is not None else value),
-                               "not solved", seconds, solves)
+            return TierOutcome(
+                TIER_NAMES[tier],
+                value,
+                max(value, bound if bound is not None else value),
+                "not solved",
+                seconds,
+                solves,
+            )
         if result.status in ("infeasible", "model_invalid"):
             state.failure = result.status
             value = _values(state.allocation)[tier]
@@ -105,7 +125,9 @@ def _solve_tier(state: _State, tier: int, deadline: float, share: float) -> Tier
         if not used:
             state.adopt(real)
         if result.status == "optimal" and not used:
-            return TierOutcome(TIER_NAMES[tier], result.value, result.value, "proven", seconds, solves)
+            return TierOutcome(
+                TIER_NAMES[tier], result.value, result.value, "proven", seconds, solves
+            )
         parts = [options[i].part_key for i in used]
         if used and time.perf_counter() < deadline and state.pruning.expand(parts):
             continue
@@ -116,8 +138,14 @@ def _solve_tier(state: _State, tier: int, deadline: float, share: float) -> Tier
 class _State:
     """What carries from tier to tier: held values, the best real allocation, the options."""
 
-    def __init__(self, instance: AllocationInstance, pruning: Pruning, start: Sequence[Candidate],
-                 workers: int, log: bool):
+    def __init__(
+        self,
+        instance: AllocationInstance,
+        pruning: Pruning,
+        start: Sequence[Candidate],
+        workers: int,
+        log: bool,
+    ):
         self.instance, self.pruning, self.workers, self.log = instance, pruning, workers, log
         self.allocation: tuple[Candidate, ...] = tuple(start)
         self.last_options: list = []
@@ -167,9 +195,17 @@ def solve_lexicographic(
     pruning = Pruning(instance, keep=keep)
     state = _State(instance, pruning, start, workers, log_search_progress)
     start_keys = {(c.referral_id, c.household_id, tuple(sorted(c.child_ids))) for c in start}
-    state.last_options = [o for o in pruning.options() if o.candidate is not None and
-                          (o.candidate.referral_id, o.candidate.household_id,
-                           tuple(sorted(o.candidate.child_ids))) in start_keys]
+    state.last_options = [
+        o
+        for o in pruning.options()
+        if o.candidate is not None
+        and (
+            o.candidate.referral_id,
+            o.candidate.household_id,
+            tuple(sorted(o.candidate.child_ids)),
+        )
+        in start_keys
+    ]
     outcomes: list[TierOutcome] = []
     for tier in range(5):
         if tier > 0 and time.perf_counter() >= deadline:
@@ -177,8 +213,10 @@ def solve_lexicographic(
         outcome = _solve_tier(state, tier, deadline, share=_SHARES[tier])
         outcomes.append(outcome)
         if progress is not None:
-            progress(f"tier {tier + 1}/5 ({TIER_LABELS[tier]}): {outcome.value} "
-                     f"[{outcome.status}, bound {outcome.bound}] in {outcome.seconds:.1f} s")
+            progress(
+                f"tier {tier + 1}/5 ({TIER_LABELS[tier]}): {outcome.value} "
+                f"[{outcome.status}, bound {outcome.bound}] in {outcome.seconds:.1f} s"
+            )
         if state.failure is not None:
             break
         state.held.append(outcome.value)
@@ -193,12 +231,16 @@ def _finish(state: _State, outcomes: list[TierOutcome], seconds: float) -> LexOu
         return LexOutcome("infeasible", (), tuple(outcomes), summary, tuple(messages), seconds)
     values = _values(state.allocation)
     for tier in range(len(outcomes), 5):
-        outcomes.append(TierOutcome(TIER_NAMES[tier], values[tier], values[tier], "not solved", 0.0, 0))
+        outcomes.append(
+            TierOutcome(TIER_NAMES[tier], values[tier], values[tier], "not solved", 0.0, 0)
+        )
     if state.failure in ("model_invalid", "infeasible"):
         # Holding values already reached cannot be infeasible, so either is a bug.
         logger.error("allocation model %s at a later tier: a bug, please report it", state.failure)
-        messages.append("The optimiser's model was invalid (a bug, reported in the log); "
-                        "the best allocation found before it is shown.")
+        messages.append(
+            "The optimiser's model was invalid (a bug, reported in the log); "
+            "the best allocation found before it is shown."
+        )
         status = "model_invalid"
     elif not state.allocation and outcomes and outcomes[0].status == "not solved":
         messages.append("No allocation was found within the time limit: give more time.")
@@ -207,9 +249,12 @@ def _finish(state: _State, outcomes: list[TierOutcome], seconds: float) -> LexOu
         status = "optimal" if all(o.status == "proven" for o in outcomes) else "feasible"
     for outcome, label in zip(outcomes, TIER_LABELS, strict=True):
         if outcome.status == "gap":
-            messages.append(f"{label}: {outcome.value}, at most {outcome.bound} possible "
-                            f"(gap {outcome.gap:.1%}); give more time to close it.")
+            messages.append(
+                f"{label}: {outcome.value}, at most {outcome.bound} possible "
+                f"(gap {outcome.gap:.1%}); give more time to close it."
+            )
         elif outcome.status == "not solved":
-            messages.append(f"{label}: {outcome.value}, not optimised (time limit reached); "
-                            "give more time.")
+            messages.append(
+                f"{label}: {outcome.value}, not optimised (time limit reached); give more time."
+            )
     return LexOutcome(status, state.allocation, tuple(outcomes), summary, tuple(messages), seconds)

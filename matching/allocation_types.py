@@ -109,7 +109,9 @@ class ReferralUnit:
             raise ValueError(f"modes: the first mode of {self.referral_id} must be the whole group")
         for mode in self.modes:
             if sorted(c for part in mode for c in part) != sorted(everyone):
-                raise ValueError(f"modes: {mode} does not share out every child of {self.referral_id}")
+                raise ValueError(
+                    f"modes: {mode} does not share out every child of {self.referral_id}"
+                )
 
     @property
     def size(self) -> int:
@@ -123,13 +125,17 @@ class ReferralUnit:
     def from_referral(cls, referral: Referral) -> ReferralUnit:
         """Dates of birth, risk flags and the allowed modes of a referral."""
         whole = (frozenset(c.child_id for c in referral.children),)
-        splits = tuple(tuple(frozenset(part) for part in split) for split in referral.allowed_splits)
+        splits = tuple(
+            tuple(frozenset(part) for part in split) for split in referral.allowed_splits
+        )
         return cls(
             referral_id=referral.referral_id,
             received_on=referral.received_on,
             start_date=referral.start_date,
             births=tuple((c.child_id, c.date_of_birth) for c in referral.children),
-            risky_child_ids=frozenset(c.child_id for c in referral.children if c.poses_risk_to_younger),
+            risky_child_ids=frozenset(
+                c.child_id for c in referral.children if c.poses_risk_to_younger
+            ),
             modes=(whole, *(split for split in splits if split != whole)),
         )
 

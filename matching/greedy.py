@@ -24,7 +24,9 @@ def arrival_order(instance: AllocationInstance) -> list[ReferralUnit]:
     )
 
 
-def _ranked_by_part(instance: AllocationInstance) -> dict[tuple[str, frozenset[ChildId]], list[Candidate]]:
+def _ranked_by_part(
+    instance: AllocationInstance,
+) -> dict[tuple[str, frozenset[ChildId]], list[Candidate]]:
     ranked: dict[tuple[str, frozenset[ChildId]], list[Candidate]] = defaultdict(list)
     for candidate in instance.candidates:
         if (candidate.referral_id, candidate.household_id) not in instance.forbids:
@@ -54,7 +56,9 @@ def _place_mode(
                 continue
             room = instance.household(candidate.household_id)
             trial = [*occupied[candidate.household_id], (unit, part)]
-            if not household_violations(room, trial, instance.usual_limit_children, instance.risk_age_gap_years):
+            if not household_violations(
+                room, trial, instance.usual_limit_children, instance.risk_age_gap_years
+            ):
                 chosen.append(candidate)
                 break
     return chosen
@@ -80,7 +84,13 @@ def allocate_greedy(instance: AllocationInstance) -> tuple[Candidate, ...]:
         best_value: tuple[int, ...] = (0,) * 5
         for mode in unit.modes:
             chosen = _place_mode(instance, unit, mode, ranked, occupied)
-            value = tuple(sum(values) for values in zip(*(candidate_tiers(c) for c in chosen), strict=True)) or (0,) * 5
+            value = (
+                tuple(
+                    sum(values)
+                    for values in zip(*(candidate_tiers(c) for c in chosen), strict=True)
+                )
+                or (0,) * 5
+            )
             if chosen and (not best or value > best_value):
                 best, best_value = chosen, value
         for candidate in best:

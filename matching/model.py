@@ -50,7 +50,9 @@ class Option:
         return len(self.candidate.child_ids) if self.candidate is not None else 0
 
 
-def part_lookup(instance: AllocationInstance) -> list[dict[frozenset[ChildId], list[tuple[int, int]]]]:
+def part_lookup(
+    instance: AllocationInstance,
+) -> list[dict[frozenset[ChildId], list[tuple[int, int]]]]:
     """For each referral: children of a part -> every (mode, part) it appears as."""
     lookup: list[dict[frozenset[ChildId], list[tuple[int, int]]]] = []
     for unit in instance.referrals:
@@ -74,7 +76,9 @@ def build_options(
         candidate = instance.candidates[index]
         referral_index = instance.referral_index[candidate.referral_id]
         for mode, part in lookup[referral_index].get(frozenset(candidate.child_ids), ()):
-            options.append(Option((referral_index, mode, part), candidate_tiers(candidate), candidate))
+            options.append(
+                Option((referral_index, mode, part), candidate_tiers(candidate), candidate)
+            )
     for key, tiers in sorted((virtual or {}).items()):
         options.append(Option(key, tiers))
     return options
@@ -143,7 +147,9 @@ class AllocationModel:
     def _add_one_mode_per_referral(self) -> None:
         # A referral is placed one way only: together, or as one allowed split, and each part
         # of that way goes to at most one household.
-        by_referral: dict[int, dict[int, dict[int, list[int]]]] = defaultdict(lambda: defaultdict(dict))
+        by_referral: dict[int, dict[int, dict[int, list[int]]]] = defaultdict(
+            lambda: defaultdict(dict)
+        )
         for i, option in enumerate(self.options):
             referral, mode, part = option.part_key
             by_referral[referral][mode].setdefault(part, []).append(i)
@@ -173,7 +179,9 @@ class AllocationModel:
         for household_id, indices in self._by_household.items():
             room = self.instance.household(household_id)
             if sum(self.options[i].size for i in indices) > room.vacancies:
-                self.model.Add(sum(self.options[i].size * self.x[i] for i in indices) <= room.vacancies)
+                self.model.Add(
+                    sum(self.options[i].size * self.x[i] for i in indices) <= room.vacancies
+                )
                 # Implied, to tighten the relaxation: two parts each over half the vacancies
                 # cannot both fit.
                 large = [i for i in indices if 2 * self.options[i].size > room.vacancies]
@@ -188,7 +196,10 @@ class AllocationModel:
         for household_id, indices in self._by_household.items():
             room = self.instance.household(household_id)
             new = sum(self.options[i].size * self.x[i] for i in indices)
-            if room.usual_limit_exempt or sum(self.options[i].size for i in indices) + room.placed_count <= limit:
+            if (
+                room.usual_limit_exempt
+                or sum(self.options[i].size for i in indices) + room.placed_count <= limit
+            ):
                 continue
             room_left = max(0, limit - room.placed_count)
             if room.placed_count > 0:
@@ -223,7 +234,8 @@ class AllocationModel:
         # An officer's pinned pairing is used (for some part of the referral).
         for referral_id, household_id in sorted(self.instance.pins):
             indices = [
-                i for i in self._by_household.get(household_id, [])
+                i
+                for i in self._by_household.get(household_id, [])
                 if self.options[i].candidate.referral_id == referral_id  # type: ignore[union-attr]
             ]
             self.model.AddBoolOr([self.x[i] for i in indices] or [self.model.NewConstant(0)])
@@ -245,8 +257,14 @@ class AllocationModel:
         for variable, option in zip(self.x, self.options, strict=True):
             self.model.AddHint(variable, option_key(option) in selected_keys)
 
-    def solve(self, tier: int, *, time_limit_s: float = 10.0, workers: int = 4,
-              log_search_progress: bool = False) -> TierSolve:
+    def solve(
+        self,
+        tier: int,
+        *,
+        time_limit_s: float = 10.0,
+        workers: int = 4,
+        log_search_progress: bool = False,
+    ) -> TierSolve:
         """Maximise one tier, then use as few virtual options as possible at that value.
 
         With four workers or fewer the search portfolio is chosen for this model: the
@@ -282,4 +300,9 @@ def option_key(option: Option) -> tuple:
     candidate = option.candidate
     if candidate is None:
         return ("virtual", option.part_key)
-    return (candidate.referral_id, candidate.household_id, tuple(sorted(candidate.child_ids)), option.part_key[1])
+    return (
+        candidate.referral_id,
+        candidate.household_id,
+        tuple(sorted(candidate.child_ids)),
+        option.part_key[1],
+    )

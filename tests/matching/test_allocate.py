@@ -28,22 +28,39 @@ def _run(inst, **kwargs):
 def test_tier_1_most_children_placed_before_sibling_groups() -> None:
     group, single = unit("G", 7, 9, received=2), unit("S", 8, received=1)
     # One home with 2 vacancies: the group (2 children) beats the single child (1).
-    inst = instance([group, single], [room("H", 2, max_group=2)], [cand(group, "H"), cand(single, "H", score=500)])
+    inst = instance(
+        [group, single],
+        [room("H", 2, max_group=2)],
+        [cand(group, "H"), cand(single, "H", score=500)],
+    )
     assert _pairs(_run(inst, explain=False)) == [("G", "H")]
 
 
 def test_tier_3_children_within_the_threshold() -> None:
     a, b = unit("A", 8, received=1), unit("B", 9, received=2)
-    cands = [cand(a, "H1", score=10), cand(a, "H2", score=5), cand(b, "H1", score=10), cand(b, "H2", within=False)]
+    cands = [
+        cand(a, "H1", score=10),
+        cand(a, "H2", score=5),
+        cand(b, "H1", score=10),
+        cand(b, "H2", within=False),
+    ]
     result = _run(instance([a, b], [room("H1"), room("H2")], cands), explain=False)
     # A to H2 and B to H1 keeps both within 20 miles (2); greedy gives A H1 and B H2 (1).
     assert _pairs(result) == [("A", "H2"), ("B", "H1")]
-    assert (result.tiers.children_within_threshold, result.greedy_tiers.children_within_threshold) == (2, 1)
+    assert (
+        result.tiers.children_within_threshold,
+        result.greedy_tiers.children_within_threshold,
+    ) == (2, 1)
 
 
 def test_tier_4_children_keeping_their_school() -> None:
     a, b = unit("A", 8, received=1), unit("B", 9, received=2)
-    cands = [cand(a, "H1", school=1, score=9), cand(a, "H2", school=1), cand(b, "H1", school=1), cand(b, "H2")]
+    cands = [
+        cand(a, "H1", school=1, score=9),
+        cand(a, "H2", school=1),
+        cand(b, "H1", school=1),
+        cand(b, "H2"),
+    ]
     result = _run(instance([a, b], [room("H1"), room("H2")], cands), explain=False)
     assert _pairs(result) == [("A", "H2"), ("B", "H1")]
     assert result.gains.children_keeping_school == 1
@@ -51,7 +68,12 @@ def test_tier_4_children_keeping_their_school() -> None:
 
 def test_tier_5_weighted_score_and_every_tier_proven() -> None:
     a, b = unit("A", 8, received=1), unit("B", 9, received=2)
-    cands = [cand(a, "H1", score=50), cand(a, "H2", score=40), cand(b, "H1", score=45), cand(b, "H2", score=10)]
+    cands = [
+        cand(a, "H1", score=50),
+        cand(a, "H2", score=40),
+        cand(b, "H1", score=45),
+        cand(b, "H2", score=10),
+    ]
     result = _run(instance([a, b], [room("H1"), room("H2")], cands), explain=False)
     # A-H2 + B-H1 = 85 beats A-H1 + B-H2 = 60.
     assert _pairs(result) == [("A", "H2"), ("B", "H1")]
@@ -62,7 +84,12 @@ def test_tier_5_weighted_score_and_every_tier_proven() -> None:
 
 def test_explanation_names_the_displaced_referral_and_the_cost() -> None:
     a, b = unit("A", 8, received=1), unit("B", 9, received=2)
-    cands = [cand(a, "H1", score=50), cand(a, "H2", score=40), cand(b, "H1", score=45), cand(b, "H2", score=10)]
+    cands = [
+        cand(a, "H1", score=50),
+        cand(a, "H2", score=40),
+        cand(b, "H1", score=45),
+        cand(b, "H2", score=10),
+    ]
     result = _run(instance([a, b], [room("H1"), room("H2")], cands))
     assert result.explanation("A").text == (
         "A: placed with H2. Best household it did not get: H1 (score 50), which went to B. "
@@ -73,7 +100,9 @@ def test_explanation_names_the_displaced_referral_and_the_cost() -> None:
 
 def test_infeasible_pins_give_a_result_not_an_exception() -> None:
     a, b = unit("A", 8), unit("B", 9)
-    inst = instance([a, b], [room("H")], [cand(a, "H"), cand(b, "H")], pins=frozenset({("A", "H"), ("B", "H")}))
+    inst = instance(
+        [a, b], [room("H")], [cand(a, "H"), cand(b, "H")], pins=frozenset({("A", "H"), ("B", "H")})
+    )
     result = _run(inst)
     assert result.status == "infeasible"
     assert result.allocation == () and result.explanations == ()
@@ -88,14 +117,32 @@ def _child(child_id: str, age: int) -> Child:
 
 
 def _household(household_id: str, places: int) -> Household:
-    return Household(household_id, household_id, ProviderType.IN_HOUSE, "", places, 0, 17,
-                     frozenset({PlacementKind.SHORT_TERM}), max_sibling_group=2)
+    return Household(
+        household_id,
+        household_id,
+        ProviderType.IN_HOUSE,
+        "",
+        places,
+        0,
+        17,
+        frozenset({PlacementKind.SHORT_TERM}),
+        max_sibling_group=2,
+    )
 
 
 def _domain_case():
     referrals = [
-        Referral("R1", (_child("C1", 6), _child("C2", 8)), PlacementKind.SHORT_TERM, START, "", START),
-        Referral("R2", (_child("C3", 10),), PlacementKind.SHORT_TERM, START, "", START - dt.timedelta(days=3)),
+        Referral(
+            "R1", (_child("C1", 6), _child("C2", 8)), PlacementKind.SHORT_TERM, START, "", START
+        ),
+        Referral(
+            "R2",
+            (_child("C3", 10),),
+            PlacementKind.SHORT_TERM,
+            START,
+            "",
+            START - dt.timedelta(days=3),
+        ),
     ]
     households = [_household("H1", 2), _household("H2", 1)]
     points = {"H1": (GridPoint(500_000, 200_000), ""), "H2": (GridPoint(510_000, 200_000), "")}
@@ -114,7 +161,9 @@ def test_allocate_end_to_end_keeps_the_siblings_together() -> None:
     referrals, households, context = _domain_case()
     result = allocate(referrals, households, context, Policy(), time_limit_s=10, workers=1)
     # R2 arrived first and greedy gives it H1 (nearest), leaving no home for the pair.
-    assert sorted((c.referral_id, c.household_id) for c in result.greedy_allocation) == [("R2", "H1")]
+    assert sorted((c.referral_id, c.household_id) for c in result.greedy_allocation) == [
+        ("R2", "H1")
+    ]
     assert _pairs(result) == [("R1", "H1"), ("R2", "H2")]
     assert result.status == "optimal" and result.violations == ()
     assert {e.referral_id for e in result.explanations} == {"R1", "R2"}
@@ -123,8 +172,10 @@ def test_allocate_end_to_end_keeps_the_siblings_together() -> None:
 def test_unknown_pins_are_input_errors() -> None:
     referrals, households, context = _domain_case()
     with pytest.raises(InputDataError) as error:
-        allocate(referrals, households, context, Policy(), pins=[("R9", "H1")], forbids=[("R1", "H7")])
+        allocate(
+            referrals, households, context, Policy(), pins=[("R9", "H1")], forbids=[("R1", "H7")]
+        )
     assert [str(e) for e in error.value.errors] == [
-        '--pin, field "referral": not an open referral (got \'R9\'; expected the id of an open referral)',
-        '--forbid, field "household": unknown household (got \'H7\'; expected the id of an approved household)',
+        "--pin, field \"referral\": not an open referral (got 'R9'; expected the id of an open referral)",
+        "--forbid, field \"household\": unknown household (got 'H7'; expected the id of an approved household)",
     ]

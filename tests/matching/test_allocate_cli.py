@@ -17,11 +17,17 @@ def demo_json() -> dict:
     return json.loads(result.output)
 
 
-def test_demo_allocation_is_optimal_and_no_worse_than_greedy_on_the_priority_tiers(demo_json) -> None:
+def test_demo_allocation_is_optimal_and_no_worse_than_greedy_on_the_priority_tiers(
+    demo_json,
+) -> None:
     assert demo_json["status"] == "optimal"
     assert demo_json["violations"] == []
-    for tier in ("children_placed", "sibling_groups_together", "children_within_threshold",
-                 "children_keeping_school"):
+    for tier in (
+        "children_placed",
+        "sibling_groups_together",
+        "children_within_threshold",
+        "children_keeping_school",
+    ):
         assert demo_json["gains"][tier] >= 0, tier
     assert all(o["status"] == "proven" for o in demo_json["tier_outcomes"])
 
@@ -31,18 +37,25 @@ def test_demo_every_open_referral_is_explained_and_the_pin_is_honoured(demo_json
     placed = {a["referral_id"] for a in demo_json["allocation"]}
     assert explained == placed | set(demo_json["unplaced"])
     assert {"referral_id": "R2026-011", "household_id": "IH064"}.items() <= next(
-        a for a in demo_json["allocation"] if a["referral_id"] == "R2026-011").items()
+        a for a in demo_json["allocation"] if a["referral_id"] == "R2026-011"
+    ).items()
 
 
 @pytest.mark.parametrize(
     ("arguments", "error"),
     [
-        (["--pin", "R2026-011"],
-         'Error: --pin: not a pairing (got \'R2026-011\'; expected REFERRAL_ID:HOUSEHOLD_ID, e.g. R2026-004:IH061)'),
-        (["--forbid", "R2026-011:NOPE"],
-         'Error: --forbid, field "household": unknown household (got \'NOPE\'; expected the id of an approved household)'),
-        (["--pin", "R2026-011:IH064", "--forbid", "R2026-011:IH064"],
-         "Error: --pin: R2026-011:IH064 is both pinned and forbidden"),
+        (
+            ["--pin", "R2026-011"],
+            "Error: --pin: not a pairing (got 'R2026-011'; expected REFERRAL_ID:HOUSEHOLD_ID, e.g. R2026-004:IH061)",
+        ),
+        (
+            ["--forbid", "R2026-011:NOPE"],
+            "Error: --forbid, field \"household\": unknown household (got 'NOPE'; expected the id of an approved household)",
+        ),
+        (
+            ["--pin", "R2026-011:IH064", "--forbid", "R2026-011:IH064"],
+            "Error: --pin: R2026-011:IH064 is both pinned and forbidden",
+        ),
     ],
 )
 def test_bad_pairings_exit_2_with_the_error(arguments, error) -> None:

@@ -18,23 +18,45 @@ SPLIT = unit("S", 9, 11, splits=(((0,), (1,)),))
 @pytest.mark.parametrize(
     ("households", "candidates", "message"),
     [
-        ([room("H", 1)], [cand(A, "H"), cand(C, "H")],
-         "household H: 2 children placed but 1 vacancies [VacancyCapacity]"),
-        ([room("H", 4)], [cand(A, "H"), cand(B, "H")],
-         "household H: 4 fostered children, not all siblings, over the usual limit of 3 [UsualLimit]"),
-        ([room("H", 3, max_group=2)], [cand(B, "H")],
-         "household H: sibling group of 3 from B exceeds its maximum of 2 [MaxSiblingGroup]"),
-        ([room("H", 2)], [cand(RISKY, "H"), cand(C, "H")],
-         "household H: D and C may not be placed together (risk to a younger child) [Compatibility]"),
-        ([room("H", 2)], [cand(SPLIT, "H", (0,)), cand(SPLIT, "H", (1,))],
-         "referral S: two parts in one household [SplitPartsApart]"),
-        ([room("H", 2), room("G", 2)], [cand(unit("S", 9, 11), "H", (0,))],
-         "referral S: parts [['Sc0']] are not an allowed split [AllowedSplits]"),
+        (
+            [room("H", 1)],
+            [cand(A, "H"), cand(C, "H")],
+            "household H: 2 children placed but 1 vacancies [VacancyCapacity]",
+        ),
+        (
+            [room("H", 4)],
+            [cand(A, "H"), cand(B, "H")],
+            "household H: 4 fostered children, not all siblings, over the usual limit of 3 [UsualLimit]",
+        ),
+        (
+            [room("H", 3, max_group=2)],
+            [cand(B, "H")],
+            "household H: sibling group of 3 from B exceeds its maximum of 2 [MaxSiblingGroup]",
+        ),
+        (
+            [room("H", 2)],
+            [cand(RISKY, "H"), cand(C, "H")],
+            "household H: D and C may not be placed together (risk to a younger child) [Compatibility]",
+        ),
+        (
+            [room("H", 2)],
+            [cand(SPLIT, "H", (0,)), cand(SPLIT, "H", (1,))],
+            "referral S: two parts in one household [SplitPartsApart]",
+        ),
+        (
+            [room("H", 2), room("G", 2)],
+            [cand(unit("S", 9, 11), "H", (0,))],
+            "referral S: parts [['Sc0']] are not an allowed split [AllowedSplits]",
+        ),
     ],
 )
 def test_each_rule_has_its_message(households, candidates, message) -> None:
-    referrals = {c.referral_id: u for u in (A, B, C, RISKY, SPLIT, unit("S", 9, 11)) for c in candidates
-                 if u.referral_id == c.referral_id}
+    referrals = {
+        c.referral_id: u
+        for u in (A, B, C, RISKY, SPLIT, unit("S", 9, 11))
+        for c in candidates
+        if u.referral_id == c.referral_id
+    }
     inst = instance(referrals.values(), households, candidates)
     assert message in check_allocation(inst, candidates).violations
 
@@ -48,10 +70,17 @@ def test_a_pairing_that_is_not_a_candidate_fails_the_hard_rules() -> None:
 
 
 def test_pins_and_forbids_are_checked() -> None:
-    inst = instance([A], [room("H"), room("G")], [cand(A, "H"), cand(A, "G")],
-                    pins=frozenset({("A", "G")}), forbids=frozenset({("A", "H")}))
+    inst = instance(
+        [A],
+        [room("H"), room("G")],
+        [cand(A, "H"), cand(A, "G")],
+        pins=frozenset({("A", "G")}),
+        forbids=frozenset({("A", "H")}),
+    )
     assert check_allocation(inst, [cand(A, "H")]).violations == (
-        "pin A:G is not honoured [Pin]", "forbidden pairing A:H is used [Forbid]")
+        "pin A:G is not honoured [Pin]",
+        "forbidden pairing A:H is used [Forbid]",
+    )
 
 
 def test_tiers_are_recomputed_from_the_instance_not_the_claim() -> None:

@@ -11,11 +11,20 @@ from tests.matching.allocation_factory import cand, instance, room, unit
 def test_first_received_takes_the_best_household_and_splits_a_later_sibling_group() -> None:
     early = unit("A", 8, received=1)
     siblings = unit("B", 9, 11, received=2, splits=(((0,), (1,)),))
-    cands = [cand(early, "H1", score=100), cand(early, "H2", score=50), cand(siblings, "H1", score=80),
-             cand(siblings, "H2", (0,), score=10), cand(siblings, "H3", (1,), score=10)]
+    cands = [
+        cand(early, "H1", score=100),
+        cand(early, "H2", score=50),
+        cand(siblings, "H1", score=80),
+        cand(siblings, "H2", (0,), score=10),
+        cand(siblings, "H3", (1,), score=10),
+    ]
     inst = instance([siblings, early], [room("H1", 2), room("H2"), room("H3")], cands)
     greedy = allocate_greedy(inst)
-    assert [(c.referral_id, c.household_id) for c in greedy] == [("A", "H1"), ("B", "H2"), ("B", "H3")]
+    assert [(c.referral_id, c.household_id) for c in greedy] == [
+        ("A", "H1"),
+        ("B", "H2"),
+        ("B", "H3"),
+    ]
     greedy_tiers = check_allocation(inst, greedy).tiers
     joint = solve_lexicographic(inst, greedy, time_limit_s=5, workers=1)
     joint_tiers = check_allocation(inst, joint.allocation).tiers
@@ -34,7 +43,9 @@ def test_arrival_order_puts_pins_first_then_date_then_id() -> None:
 def test_greedy_respects_the_household_rules_and_forbids() -> None:
     older, baby = unit("A", 15, risky=(0,), received=1), unit("B", 2, received=2)
     cands = [cand(older, "H"), cand(baby, "H"), cand(baby, "G", score=-5)]
-    inst = instance([older, baby], [room("H", 2), room("G")], cands, forbids=frozenset({("B", "G")}))
+    inst = instance(
+        [older, baby], [room("H", 2), room("G")], cands, forbids=frozenset({("B", "G")})
+    )
     greedy = allocate_greedy(inst)
     assert [(c.referral_id, c.household_id) for c in greedy] == [("A", "H")]
     assert check_allocation(inst, greedy).ok

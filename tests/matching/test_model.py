@@ -47,7 +47,9 @@ def test_placed_children_count_towards_the_usual_limit() -> None:
     assert _best(inst).value == 1
     # Placed children who are siblings of referral B: B may join them beyond three, A may not.
     big = unit("B", 9, 10)
-    inst = instance([a, big], [room("H", 3, placed=2, sibling_group="B")], [cand(a, "H"), cand(big, "H")])
+    inst = instance(
+        [a, big], [room("H", 3, placed=2, sibling_group="B")], [cand(a, "H"), cand(big, "H")]
+    )
     assert _best(inst).value == 2
     assert {c.referral_id for c in _selected(inst)} == {"B"}
 
@@ -75,8 +77,16 @@ def test_split_parts_go_to_different_households_and_one_mode_is_used() -> None:
     assert len(chosen) == 2 and {c.household_id for c in chosen} == {"H1", "H2"}
     # Without the split allowed, part candidates cannot be used at all.
     whole_only = unit("B", 9, 11)
-    assert _best(instance([whole_only], [room("H1", 2), room("H2", 1)],
-                          [cand(whole_only, "H1", (0,)), cand(whole_only, "H2", (1,))])).value == 0
+    assert (
+        _best(
+            instance(
+                [whole_only],
+                [room("H1", 2), room("H2", 1)],
+                [cand(whole_only, "H1", (0,)), cand(whole_only, "H2", (1,))],
+            )
+        ).value
+        == 0
+    )
 
 
 def test_pins_are_honoured_or_reported_infeasible() -> None:
@@ -85,11 +95,14 @@ def test_pins_are_honoured_or_reported_infeasible() -> None:
     inst = instance([a, b], [room("H1"), room("H2")], cands, pins=frozenset({("B", "H1")}))
     outcome = solve_lexicographic(inst, (), time_limit_s=5, workers=1)
     assert ("B", "H1") in {(c.referral_id, c.household_id) for c in outcome.allocation}
-    conflicting = instance([a, b], [room("H1"), room("H2")], cands,
-                           pins=frozenset({("B", "H1"), ("A", "H1")}))
+    conflicting = instance(
+        [a, b], [room("H1"), room("H2")], cands, pins=frozenset({("B", "H1"), ("A", "H1")})
+    )
     outcome = solve_lexicographic(conflicting, (), time_limit_s=5, workers=1)
     assert outcome.status == "infeasible"
-    assert outcome.messages == ("No allocation honours every pin: remove or change a pin and re-run.",)
+    assert outcome.messages == (
+        "No allocation honours every pin: remove or change a pin and re-run.",
+    )
 
 
 def _brute_force(inst):
@@ -108,21 +121,41 @@ def _instances(draw):
     referrals = []
     for i in range(draw(st.integers(1, 3))):
         ages = draw(st.lists(st.integers(0, 17), min_size=1, max_size=3))
-        splits = (((0,), tuple(range(1, len(ages)))),) if len(ages) > 1 and draw(st.booleans()) else ()
+        splits = (
+            (((0,), tuple(range(1, len(ages)))),) if len(ages) > 1 and draw(st.booleans()) else ()
+        )
         risky = (0,) if draw(st.booleans()) else ()
         referrals.append(unit(f"R{i}", *ages, risky=risky, splits=splits))
-    rooms = [room(f"H{j}", draw(st.integers(1, 4)), placed=draw(st.integers(0, 2)),
-                  max_group=draw(st.integers(1, 4)), exempt=draw(st.booleans()))
-             for j in range(draw(st.integers(1, 3)))]
+    rooms = [
+        room(
+            f"H{j}",
+            draw(st.integers(1, 4)),
+            placed=draw(st.integers(0, 2)),
+            max_group=draw(st.integers(1, 4)),
+            exempt=draw(st.booleans()),
+        )
+        for j in range(draw(st.integers(1, 3)))
+    ]
     cands = []
     for r in referrals:
-        parts = {tuple(range(r.size))} | {tuple(sorted(i for i, (c, _) in enumerate(r.births) if c in part))
-                                          for mode in r.modes[1:] for part in mode}
+        parts = {tuple(range(r.size))} | {
+            tuple(sorted(i for i, (c, _) in enumerate(r.births) if c in part))
+            for mode in r.modes[1:]
+            for part in mode
+        }
         for h in rooms:
             for part in sorted(parts):
                 if draw(st.booleans()):
-                    cands.append(cand(r, h.household_id, part, within=draw(st.booleans()),
-                                      school=draw(st.integers(0, len(part))), score=draw(st.integers(-50, 50))))
+                    cands.append(
+                        cand(
+                            r,
+                            h.household_id,
+                            part,
+                            within=draw(st.booleans()),
+                            school=draw(st.integers(0, len(part))),
+                            score=draw(st.integers(-50, 50)),
+                        )
+                    )
     return instance(referrals, rooms, cands[:9])
 
 
