@@ -64,7 +64,7 @@ def household(household_id: str, **fields) -> Household:
         approved_age_max=fields.pop("approved_age_max", 17),
         approved_kinds=fields.pop("approved_kinds", frozenset(PlacementKind)),
         max_sibling_group=fields.pop("max_sibling_group", 3),
-        agency_name=fields.pop("agency_name", "Agency A" if provider == ProviderType.AGENCY else ""),
+        agency_name=fields.pop("agency_name", "Agency A" if provider == "agency" else ""),
         **fields,
     )
 

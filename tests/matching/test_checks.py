@@ -30,7 +30,8 @@ def items():
 
 def test_recomputes_the_hand_checked_total() -> None:
     item = items()["H1"]
-    # distance 2 x 35 = 70 lost; trauma met 40; both speak English 80; in-house 200; cost 2 x 40 lost
+    # distance 2 x 35 = 70 lost; trauma met 40; both speak English 80; in-house 200;
+    # cost 2 x 40 lost
     assert recompute_points(item, POLICY) == {
         "distance": -70,
         "needs": 40,

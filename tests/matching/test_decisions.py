@@ -54,7 +54,8 @@ def test_top_household_needs_no_reason() -> None:
         ("SECOND", "a reason, because it is ranked 2, not first"),
         (
             "FAR",
-            "a reason, because it is ranked 4, not first and it is 25.0 miles from home, beyond the threshold",
+            "a reason, because it is ranked 4, not first and it is 25.0 miles from home, "
+            "beyond the threshold",
         ),
         ("OUT", "a reason, because it is ranked 3, not first and it is outside the council's area"),
     ],
@@ -79,8 +80,8 @@ def test_unsuitable_household_and_missing_officer_are_both_reported() -> None:
         decide(SHORTLIST, "SMALL", decided_by=" ", decided_at=AT, reason="x")
     assert [str(e) for e in caught.value.errors] == [
         'decision, field "decided_by": who made the decision must be recorded',
-        'decision, field "household_id": the household is not suitable: has 1 vacant place(s) but 2 '
-        "are needed [vacancies]",
+        'decision, field "household_id": the household is not suitable: '
+        "has 1 vacant place(s) but 2 are needed [vacancies]",
     ]
 
 

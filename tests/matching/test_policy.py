@@ -50,10 +50,14 @@ def test_every_problem_is_reported(tmp_path: Path) -> None:
     with pytest.raises(InputDataError) as caught:
         load_policy(_write(tmp_path, text))
     assert [str(e) for e in caught.value.errors] == [
-        'policy.toml, field "weights.wishes": unknown setting (expected a key documented in docs/matching.md)',
-        "policy.toml, field \"distance.threshold_miles\": invalid value (got '-1'; expected a number of miles greater than 0)",
-        'policy.toml, field "rules.usual_limit_children": missing setting (expected a whole number of at least 1)',
-        "policy.toml, field \"weights.wish_met\": invalid value (got '2.5'; expected a whole number of points >= 0)",
+        'policy.toml, field "weights.wishes": unknown setting '
+        "(expected a key documented in docs/matching.md)",
+        'policy.toml, field "distance.threshold_miles": invalid value '
+        "(got '-1'; expected a number of miles greater than 0)",
+        'policy.toml, field "rules.usual_limit_children": missing setting '
+        "(expected a whole number of at least 1)",
+        'policy.toml, field "weights.wish_met": invalid value '
+        "(got '2.5'; expected a whole number of points >= 0)",
     ]
 
 

@@ -57,7 +57,8 @@ CASES = [
             placed_children=(placed("P1", 5), placed("P2", 6)),
         ),
         household("NO", approved_places=4, placed_children=(placed("P1", 5), placed("P2", 6))),
-        "would have 4 fostered children, over the usual limit of 3, and they would not all be siblings (no exemption)",
+        "would have 4 fostered children, over the usual limit of 3, and they would not all be "
+        "siblings (no exemption)",
     ),
     (
         "essential-needs",
@@ -93,14 +94,16 @@ CASES = [
         referral(child("C1", 12, poses_risk_to_younger=True)),
         household("OK", placed_children=(placed("P1", 9),)),
         household("NO", placed_children=(placed("P1", 8),)),
-        "new child C1 poses a risk to younger children and placed child P1 is 4 years younger (limit 3)",
+        "new child C1 poses a risk to younger children and placed child P1 is 4 years younger "
+        "(limit 3)",
     ),
     (
         "compatibility",
         ONE,
         household("OK", placed_children=(placed("P1", 10, poses_risk_to_younger=True),)),
         household("NO", placed_children=(placed("P1", 11, poses_risk_to_younger=True),)),
-        "placed child P1 poses a risk to younger children and new child C1 is 4 years younger (limit 3)",
+        "placed child P1 poses a risk to younger children and new child C1 is 4 years younger "
+        "(limit 3)",
     ),
     (
         "connected-carer",

@@ -54,12 +54,10 @@ def test_score_orders_within_a_tier_then_household_id() -> None:
     ctx = context(homes, {"A": 3.0, "B": 3.0, "C": 3.0}, [ref])
     shortlist = rank(ref, homes, ctx, POLICY)
     assert ids(shortlist) == ["C", "A", "B"]  # C cheaper; A and B tie, A first by id
-    assert (
-        shortlist.entries[1].reason
-        == (
-            "3.0 miles from home inside the council's area; in-house carer, GBP 500 a week "
-            "(same tier as the top household, score 60 against 80)."  # -30 + 40 + 100 - 50 vs -30 + 40 + 100 - 30
-        )
+    assert shortlist.entries[1].reason == (
+        "3.0 miles from home inside the council's area; in-house carer, GBP 500 a week "
+        # -30 + 40 + 100 - 50 = 60 against -30 + 40 + 100 - 30 = 80
+        "(same tier as the top household, score 60 against 80)."
     )
 
 
