@@ -109,28 +109,15 @@ def _placed_child(built: Built, placement: CurrentPlacement) -> Child:
     )
 
 
-def build_casework(
-    built: Built, as_of: dt.date, new_ids: list[str], rng: np.random.Generator
-) -> Casework:
-    """Referrals, decisions and the final households (see the module docstring for the rules)."""
-    ethnicities = sorted({p.ethnicity for p in built.persons.values() if p.ethnicity})
-    referrals = build_referrals(
-        as_of,
-        built.geography,
-        _existing(built, as_of, rng),
-        new_ids,
-        [ethnicities[int(i)] for i in rng.integers(len(ethnicities), size=len(CASES))],
-        rng,
-    )
+def _adjust(
+    referrals: list[Referral], built: Built, as_of: dt.date, rng: np.random.Generator
+) -> list[Household]:
+    """Offer the connected carers, then keep feasible cases possible and hard ones impossible."""
     households = list(built.households)
-    next_connected = 1 + max(
-        int(h.household_id[2:]) for h in households if h.household_id.startswith("CC")
-    )
+    number = 1 + max(int(h.household_id[2:]) for h in households if h.household_id.startswith("CC"))
     for index, case in enumerate(CASES):
         if case.connected:
-            carer = connected_household(
-                referrals[index], next_connected, built.geography, as_of, rng
-            )
+            carer = connected_household(referrals[index], number, built.geography, as_of, rng)
             households.append(carer)
             referrals[index] = _with_connected(referrals[index], carer)
     for index, case in enumerate(CASES):
@@ -139,31 +126,38 @@ def build_casework(
     for index, case in enumerate(CASES):
         if case.hard:
             households = make_impossible(referrals[index], households)
+    return households
+
+
+def _past(
+    built: Built, households: list[Household], as_of: dt.date, rng: np.random.Generator
+) -> tuple[list[Decision], list[Referral]]:
+    """Decisions for the most recent placements with households, and the referrals they answer."""
     recent = _recent(built, as_of)
     by_id = {h.household_id: h for h in households}
-    decisions = decisions_for(
-        [
-            (
-                [p.child_id for p in group],
-                str(group[0].household_id),
-                group[0].placed_since,
-                max(p.distance_miles for p in group),
-                not built.geography.is_home(by_id[group[0].household_id].postcode),
-            )
-            for group in recent
-        ],
-        rng,
-    )
+    facts = [([p.child_id for p in group], str(group[0].household_id), group[0].placed_since,
+              max(p.distance_miles for p in group),
+              not built.geography.is_home(by_id[group[0].household_id].postcode))
+             for group in recent]  # fmt: skip
+    decisions = decisions_for(facts, rng)
     placed = [
-        placed_referral(
-            decision,
-            tuple(_placed_child(built, p) for p in group),
-            group[0].home_postcode,
-            group[0].placed_since,
-            _kind(group[0]),
-        )
+        placed_referral(decision, tuple(_placed_child(built, p) for p in group),
+                        group[0].home_postcode, group[0].placed_since, _kind(group[0]))
         for decision, group in zip(decisions, recent, strict=True)
-    ]
+    ]  # fmt: skip
+    return decisions, placed
+
+
+def build_casework(
+    built: Built, as_of: dt.date, new_ids: list[str], rng: np.random.Generator
+) -> Casework:
+    """Referrals, decisions and the final households (see the module docstring for the rules)."""
+    ethnicities = sorted({p.ethnicity for p in built.persons.values() if p.ethnicity})
+    existing = _existing(built, as_of, rng)
+    drawn = [ethnicities[int(i)] for i in rng.integers(len(ethnicities), size=len(CASES))]
+    referrals = build_referrals(as_of, built.geography, existing, new_ids, drawn, rng)
+    households = _adjust(referrals, built, as_of, rng)
+    decisions, placed = _past(built, households, as_of, rng)
     return Casework(
         referrals=tuple(referrals + placed),
         decisions=tuple(decisions),

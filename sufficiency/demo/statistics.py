@@ -159,39 +159,33 @@ def _cease_reasons(rows: list[dict[str, str]]) -> dict[str, float]:
     return _shares(counts)
 
 
+def _counts(
+    rows: list[dict[str, str]], group: str, column: str = "characteristic"
+) -> dict[str, float]:
+    """``{label: number}`` for the rows of one ``cla_group``."""
+    return {r[column]: _number(r["number"]) for r in rows if r["cla_group"] == group}
+
+
+def _move_reasons() -> dict[str, float]:
+    rows = [r for r in _rows("national_reason_for_placement_change_during_year.csv")
+            if r["characteristic"] == "Total"]  # fmt: skip
+    counts = _counts(rows, "Age", column="reason_for_change")
+    return _shares({code: counts[label] for label, code in MOVE_REASON_LABELS.items()})
+
+
 @functools.cache
 def load_national_statistics() -> NationalStatistics:
     """Read the packaged DfE 2023 national tables into the shares the demo samples from."""
     stock = _rows("national_cla_on_31_march_by_characteristics.csv")
     starts = _rows("national_cla_started_to_be_looked_after.csv")
     ceases = _rows("national_children_who_ceased_to_be_looked_after_during_the_year.csv")
-    uasc = {
-        (r["cla_group"], r["characteristic"]): _number(r["number"])
-        for r in _rows(
-            "national_cla_on_31_march_who_were_unaccompanied_asylum_seeking_children.csv"
-        )
-    }
-    moves = [
-        r
-        for r in _rows("national_reason_for_placement_change_during_year.csv")
-        if r["cla_group"] == "Age" and r["characteristic"] == "Total"
-    ]
-    move_counts = {
-        MOVE_REASON_LABELS[r["reason_for_change"]]: _number(r["number"])
-        for r in moves
-        if r["reason_for_change"] in MOVE_REASON_LABELS
-    }
+    uasc = _rows("national_cla_on_31_march_who_were_unaccompanied_asylum_seeking_children.csv")
+    uasc_ages, uasc_sexes = _counts(uasc, "Age group"), _counts(uasc, "Gender")
     durations = _group(ceases, "Duration of last period of care", DURATION_LABELS)
-    ages_ceasing = {
-        r["characteristic"]: _number(r["number"])
-        for r in ceases
-        if r["cla_group"] == "Age on ceasing"
-    }
-    gender = _group(starts, "Gender", {"Male": "male", "Female": "female"})
+    ceasing = _counts(ceases, "Age on ceasing")
+    needs = {k[:2]: v for k, v in _counts(starts, "Category of need").items() if k.startswith("N")}
     over, inside = _distance_shares()
-    stock_total = {
-        r["characteristic"]: _number(r["number"]) for r in stock if r["cla_group"] == "Age group"
-    }
+    stock_total = _counts(stock, "Age group")["Total children"]
     return NationalStatistics(
         stock_age=_group(stock, "Age group", AGE_LABELS),
         start_age=_group(starts, "Age on starting", AGE_LABELS),
@@ -199,33 +193,17 @@ def load_national_statistics() -> NationalStatistics:
         over_20_miles_share=over,
         inside_boundary_share=inside,
         start_ethnicity=_group(starts, "Ethnicity", ETHNIC_LABELS),
-        start_male_share=gender["male"],
-        start_need=_shares(
-            {
-                r["characteristic"][:2]: _number(r["number"])
-                for r in starts
-                if r["cla_group"] == "Category of need" and r["characteristic"][:1] == "N"
-            }
-        ),
-        uasc_stock_share=uasc[("Age group", "Total")] / stock_total["Total children"],
-        uasc_16_plus_share=uasc[("Age group", "16 years and over")] / uasc[("Age group", "Total")],
-        uasc_male_share=uasc[("Gender", "Male")] / uasc[("Gender", "Total")],
+        start_male_share=_group(starts, "Gender", {"Male": "male", "Female": "female"})["male"],
+        start_need=_shares(needs),
+        uasc_stock_share=uasc_ages["Total"] / stock_total,
+        uasc_16_plus_share=uasc_ages["16 years and over"] / uasc_ages["Total"],
+        uasc_male_share=uasc_sexes["Male"] / uasc_sexes["Total"],
         cease_reasons=_cease_reasons(ceases),
-        ceased_at_18_share=(
-            ages_ceasing["Ceased on 18th birthday"]
-            + ages_ceasing["Ceased when older than 18th birthday"]
-        )
-        / ages_ceasing["Total"],
-        care_duration_days=tuple(
-            (low, high, durations[(low, high)]) for low, high in DURATION_LABELS.values()
-        ),
-        move_reasons=_shares(move_counts),
-        stock_total=int(stock_total["Total children"]),
-        starts_total=int(
-            sum(
-                _number(r["number"])
-                for r in starts
-                if r["cla_group"] == "Age on starting" and r["characteristic"] == "Total children"
-            )
-        ),
-    )
+        ceased_at_18_share=(ceasing["Ceased on 18th birthday"]
+                            + ceasing["Ceased when older than 18th birthday"]) / ceasing["Total"],
+        care_duration_days=tuple((low, high, durations[(low, high)])
+                                 for low, high in DURATION_LABELS.values()),
+        move_reasons=_move_reasons(),
+        stock_total=int(stock_total),
+        starts_total=int(_counts(starts, "Age on starting")["Total children"]),
+    )  # fmt: skip
