@@ -83,57 +83,69 @@ def _group(rows: list[dict[str, str]], group: str, labels: dict) -> dict:
     return _shares(counts)
 
 
-def _placement_mix() -> dict[PlacementType, float]:
-    """Stock by placement type: foster split by provider (own/other LA vs private/voluntary)."""
-    rows = {
-        r["characteristic"]: _number(r["number"])
-        for r in _rows("national_cla_on_31_march_by_characteristics.csv")
-        if r["cla_group"] == "Placement"
-    }
-    providers: dict[str, float] = {}
+def _placement_rows() -> dict[str, float]:
+    return _counts(_rows("national_cla_on_31_march_by_characteristics.csv"), "Placement")
+
+
+def _foster_locality() -> dict[PlacementType, tuple[float, float]]:
+    """Foster children (inside, outside) the council boundary by provider type.
+
+    Kinship: "with relative or friend"; agency: private and voluntary providers; in-house:
+    the rest (own and other LA provision).
+    """
+    rows = _placement_rows()
+    provider = {"2a": 0.0, "3a": 0.0}
     for r in _rows(
         "national_cla_on_31_march_by_placement_provider_placement_type_and_locality.csv"
     ):
-        if r["placement_type"][:2] in {"2a", "3a"}:  # foster placements inside / outside boundary
-            providers[r["placement_provider"]] = providers.get(
-                r["placement_provider"], 0
-            ) + _number(r["number"])
-    kinship = (
-        rows["1a.1 Total foster placements inside council boundary with relative or friend"]
-        + rows["1b.1 Total foster placements outside council boundary with relative or friend"]
-    )
-    agency = providers["Private provision"] + providers["Voluntary/third sector provision"]
-    in_house = rows["1. Total foster placements"] - kinship - agency
-    return _shares(
-        {
-            _P.IN_HOUSE_FOSTERING: in_house,
-            _P.AGENCY_FOSTERING: agency,
-            _P.KINSHIP_FOSTERING: kinship,
-            _P.PLACED_FOR_ADOPTION: rows["2. Total placed for adoption"],
-            _P.PLACED_WITH_PARENTS: rows[
-                "3. Total placed with parents or other person with parental responsibility"
-            ],
-            _P.SUPPORTED_ACCOMMODATION: rows["4a Living independently"]
-            + rows[
-                "5d Semi-independent living accommodation not subject to children's homes "
-                "regulations"
-            ],
-            _P.SECURE: rows["5a Secure unit placement inside the council boundary"]
-            + rows["5b Secure unit placement outside the council boundary"]
-            + rows["6d Young offenders institution or prison"],
-            _P.CHILDRENS_HOME: rows[
-                "5c Total children's homes subject to children's homes regulations"
-            ]
-            + rows["6a Residential care homes"],
-            _P.PARENT_AND_CHILD: rows["6c Family centre or mother and baby unit"],
-            _P.RESIDENTIAL_SCHOOL: rows["7. Total residential schools"],
-            _P.OTHER: rows["6b NHS Trust providing medical or nursing care"]
-            + rows["8. Total other placements"],
-        }
-    )
+        if r["placement_type"][:2] in provider and r["placement_provider"] in {
+            "Private provision", "Voluntary/third sector provision"}:  # fmt: skip
+            provider[r["placement_type"][:2]] += _number(r["number"])
+    relative = "council boundary with relative or friend"
+    kin = (rows[f"1a.1 Total foster placements inside {relative}"],
+           rows[f"1b.1 Total foster placements outside {relative}"])  # fmt: skip
+    inside = rows["1a Total foster placements inside council boundary"]
+    outside = rows["1b Total foster placements outside council boundary"]
+    return {
+        _P.KINSHIP_FOSTERING: kin,
+        _P.AGENCY_FOSTERING: (provider["2a"], provider["3a"]),
+        _P.IN_HOUSE_FOSTERING: (
+            inside - kin[0] - provider["2a"],
+            outside - kin[1] - provider["3a"],
+        ),
+    }
+
+
+def _placement_mix() -> dict[PlacementType, float]:
+    """Stock by placement type (foster split by provider, see ``_foster_locality``)."""
+    rows = _placement_rows()
+    foster = {kind: sum(pair) for kind, pair in _foster_locality().items()}
+    return _shares({
+        **foster,
+        _P.PLACED_FOR_ADOPTION: rows["2. Total placed for adoption"],
+        _P.PLACED_WITH_PARENTS: rows[
+            "3. Total placed with parents or other person with parental responsibility"],
+        _P.SUPPORTED_ACCOMMODATION: rows["4a Living independently"] + rows[
+            "5d Semi-independent living accommodation not subject to children's homes regulations"],
+        _P.SECURE: rows["5a Secure unit placement inside the council boundary"]
+        + rows["5b Secure unit placement outside the council boundary"]
+        + rows["6d Young offenders institution or prison"],
+        _P.CHILDRENS_HOME: rows["5c Total children's homes subject to children's homes regulations"]
+        + rows["6a Residential care homes"],
+        _P.PARENT_AND_CHILD: rows["6c Family centre or mother and baby unit"],
+        _P.RESIDENTIAL_SCHOOL: rows["7. Total residential schools"],
+        _P.OTHER: rows["6b NHS Trust providing medical or nursing care"]
+        + rows["8. Total other placements"],
+    })  # fmt: skip
 
 
 def _distance_shares() -> tuple[dict[PlacementType, float], dict[PlacementType, float]]:
+    """Per type: share over 20 miles, and share inside the boundary of those within 20 miles.
+
+    The distance table has one foster group; it is split by provider in proportion to each
+    provider's share of foster children placed outside the boundary (agency carers live
+    further away), keeping the foster total.
+    """
     counts: dict[tuple[str, str], float] = {}
     for r in _rows("national_cla_on_31_march_by_placement_distance_and_placement_locality.csv"):
         counts[(r["cla_group"], r["characteristic"].lower())] = _number(r["number"])
@@ -141,13 +153,17 @@ def _distance_shares() -> tuple[dict[PlacementType, float], dict[PlacementType, 
     inside: dict[PlacementType, float] = {}
     for group, types in DISTANCE_GROUPS.items():
         total = counts[(group, "total")]
-        near = counts[(group, "1. 20 miles or less")]
         for placement_type in types:
             over[placement_type] = counts[(group, "2. over 20 miles")] / total
             inside[placement_type] = (
-                counts[(group, "1.i 20 miles or less inside la boundary")] / near
+                counts[(group, "1.i 20 miles or less inside la boundary")] / total
             )
-    return over, inside
+    locality = _foster_locality()
+    all_in = sum(i for i, _ in locality.values()) / sum(i + o for i, o in locality.values())
+    for kind, (kind_in, kind_out) in locality.items():
+        over[kind] *= (kind_out / (kind_in + kind_out)) / (1 - all_in)
+        inside[kind] *= (kind_in / (kind_in + kind_out)) / all_in
+    return over, {kind: min(0.98, inside[kind] / (1 - over[kind])) for kind in inside}
 
 
 def _cease_reasons(rows: list[dict[str, str]]) -> dict[str, float]:

@@ -31,7 +31,8 @@ _PROVIDER = {
 }
 PLACES_DRAW = {1: 0.4, 2: 0.45, 3: 0.15}  # approved places of a new household (assumption)
 SHARE_HOUSEHOLD_CHANCE = 0.5  # a unit joins a household already caring for another child
-VACANT_HOUSEHOLDS = {ProviderType.IN_HOUSE: 8, ProviderType.AGENCY: 5}  # no child placed today
+VACANCY_TARGET = 33  # vacant places across active households (some on hold or free later)
+VACANT_HOUSEHOLDS = {ProviderType.IN_HOUSE: 8, ProviderType.AGENCY: 4}  # no child placed today
 DEREGISTERED = {ProviderType.IN_HOUSE: 22, ProviderType.AGENCY: 6}  # since April 2020
 
 
@@ -146,7 +147,20 @@ def pack_households(
     )
     specialist.agency_name = AGENCY_SPECIALIST
     drafts.append(specialist)
+    _trim_vacancies(drafts, rng)
     return drafts
+
+
+def _trim_vacancies(drafts: list[Draft], rng: np.random.Generator) -> None:
+    """Lower approved places (never below the children placed, nor below one) to the target."""
+    spare = sum(d.approved_places - d.placed for d in drafts)
+    while spare > VACANCY_TARGET:
+        room = [d for d in drafts if d.approved_places > max(d.placed, 1) and d.units
+                and d.provider != ProviderType.CONNECTED]  # fmt: skip
+        if not room:
+            return
+        room[int(rng.integers(len(room)))].approved_places -= 1
+        spare -= 1
 
 
 def finish_households(

@@ -468,10 +468,25 @@ def test_national_statistics_are_read_from_the_dfe_tables():
     assert stats.stock_placement[PlacementType.AGENCY_FOSTERING] == pytest.approx(22210 / 83860)
     assert stats.stock_placement[PlacementType.IN_HOUSE_FOSTERING] == pytest.approx(21880 / 83860)
     assert sum(stats.stock_placement.values()) == pytest.approx(1.0)
-    # Foster placements over 20 miles: 10,460 of 57,020; inside the boundary: 29,610 of 43,590.
-    assert stats.over_20_miles_share[PlacementType.AGENCY_FOSTERING] == pytest.approx(10460 / 57020)
-    assert stats.inside_boundary_share[PlacementType.IN_HOUSE_FOSTERING] == pytest.approx(
-        29610 / 43590
+    # Foster placements over 20 miles: 10,460 of 57,020, shared out by the share of each
+    # provider's foster children placed outside the boundary: agency 14,340 of 22,210 against
+    # 23,680 of 57,020 for all foster children.
+    foster_over = 10460 / 57020
+    agency_over = foster_over * (14340 / 22210) / (23680 / 57020)
+    assert stats.over_20_miles_share[PlacementType.AGENCY_FOSTERING] == pytest.approx(agency_over)
+    weighted = sum(
+        stats.over_20_miles_share[t] * stats.stock_placement[t]
+        for t in (
+            PlacementType.IN_HOUSE_FOSTERING,
+            PlacementType.AGENCY_FOSTERING,
+            PlacementType.KINSHIP_FOSTERING,
+        )
+    ) / (57020 / 83860)
+    assert weighted == pytest.approx(foster_over)
+    # Children's homes etc.: 4,610 of 14,580 over 20 miles; 3,880 inside and within 20 miles.
+    assert stats.over_20_miles_share[PlacementType.CHILDRENS_HOME] == pytest.approx(4610 / 14580)
+    assert stats.inside_boundary_share[PlacementType.CHILDRENS_HOME] == pytest.approx(
+        (3880 / 14580) / (1 - 4610 / 14580)
     )
     # UASC 7,290 of 83,840; 6,300 aged 16+; 6,990 male.
     assert stats.uasc_stock_share == pytest.approx(7290 / 83840)
