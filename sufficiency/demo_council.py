@@ -137,7 +137,7 @@ def _child_record(history: ChildHistory) -> ChildRecord:
         child.date_of_birth,
         child.ethnicity,
         child.uasc,
-        False,
+        child.disabled,
         episodes,
     )
 

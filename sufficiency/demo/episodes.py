@@ -271,21 +271,24 @@ def short_break_rows(
     carer_postcode: str,
     urn: str,
     rng: np.random.Generator,
+    *,
+    single: bool = False,
 ) -> list[EpisodeRow]:
-    """A disabled child's agreed series of short breaks (LS V4): 1-3 nights every 4-10 weeks.
+    """A disabled child's agreed series of short breaks (LS V4): 1-3 nights every 6-13 weeks.
 
-    DfE excludes these children from looked-after counts; a reader must drop them too.
+    ``single``: one short break only (LS V3). DfE excludes these children from looked-after
+    counts; a reader must drop them too.
     """
     rows: list[EpisodeRow] = []
     day = _offset(first, rng, 0, 30)
-    while day < last:
+    while day < last and not (single and rows):
         home = _offset(day, rng, 1, 4)
         rows.append(
             EpisodeRow(
                 child_id,
                 day,
                 "S",
-                "V4",
+                "V3" if single else "V4",
                 "N2",
                 "U6",
                 "PR1",

@@ -45,6 +45,7 @@ class Header:
     mother_child_dob: dt.date | None
     uasc: bool
     uasc_ceased: dt.date | None  # DUC
+    disabled: bool = False  # not a header field; kept for ``ChildRecord``
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +170,7 @@ def header_for(person: Person, rng: np.random.Generator) -> Header:
         mc_dob,
         person.uasc,
         eighteenth_birthday(person.date_of_birth) if person.uasc else None,
+        person.disabled,
     )
 
 
@@ -221,7 +223,7 @@ def short_break_histories(
 ) -> list[ChildHistory]:
     """Disabled children who only ever have short breaks with in-house respite carers."""
     histories = []
-    for child_id in ids[:SHORT_BREAK_CHILDREN]:
+    for number, child_id in enumerate(ids[:SHORT_BREAK_CHILDREN]):
         born = as_of - dt.timedelta(days=int(rng.integers(5 * 365, 16 * 365)))
         person = Person(
             child_id, "", born, Sex.MALE if rng.random() < 0.6 else Sex.FEMALE, "WBRI", False, True
@@ -235,6 +237,7 @@ def short_break_histories(
             geography.home_postcode(rng),
             registry.council_fostering,
             rng,
+            single=number % 4 == 3,  # a quarter have one break only (V3)
         )
         histories.append(ChildHistory(header_for(person, rng), tuple(rows)))
     return histories
