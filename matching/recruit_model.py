@@ -1,0 +1,269 @@
+"""The CP-SAT coverage model that picks household profiles for a recruitment budget.
+
+Integer counts of households per profile; each unmet past referral is covered by at most one
+profile that passes the matching rules for it; a profile's places are shared month by month.
+Solved for budgets 1, 2, ... N, each keeping the households already chosen (a ranked list).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from matching.context import build_context
+from matching.gaps import PastReferral
+from matching.policy import Policy
+from matching.recruit_profiles import Profile
+from matching.recruit_replay import (
+    POINTS_PER_GBP,
+    better_candidates,
+    maximal_sets,
+    replay_placement,
+)
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Cover:
+    """Profile ``profile`` could take past referral ``referral`` (index into the unmet list)."""
+
+    referral: int
+    profile: int
+    children: int
+    value: int
+    """Pounds saved x ``POINTS_PER_GBP`` + the shortlist score [points]."""
+
+
+@dataclass(frozen=True, slots=True)
+class BudgetStep:
+    """The optimiser's choice at one budget: profile counts and its own estimate of the effect."""
+
+    budget: int
+    counts: tuple[int, ...]
+    """Households of each profile (profile order) [households]."""
+    children: int
+    """Children the coverage model expects the households to take [children]."""
+    value: int
+    status: str
+
+
+def month_starts(first: dt.date, last: dt.date) -> list[dt.date]:
+    """First day of every calendar month from ``first``'s to ``last``'s."""
+    day, months = dt.date(first.year, first.month, 1), []
+    while day <= last:
+        months.append(day)
+        day = dt.date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+    return months
+
+
+def _active(past: PastReferral, month: dt.date) -> bool:
+    """Whether the children would be there at some point in the calendar month."""
+    following = dt.date(month.year + (month.month == 12), month.month % 12 + 1, 1)
+    return past.referral.start_date < following and past.ends_on >= month
+
+
+class CoverageModel:
+    """Profiles x unmet referrals for one budget, keeping the households already chosen."""
+
+    def __init__(
+        self,
+        unmet: Sequence[PastReferral],
+        places: Sequence[int],
+        covers: Sequence[Cover],
+        budget: int,
+        keep: Sequence[int],
+        usual_limit: int = 3,
+    ) -> None:
+        self.model = cp_model.CpModel()
+        self.covers = list(covers)
+        self.count = [self.model.NewIntVar(low, budget, f"n{p}") for p, low in enumerate(keep)]
+        self.take = [self.model.NewBoolVar(f"y{i}") for i in range(len(self.covers))]
+        # The budget: households recruited, of every profile together (those chosen stay).
+        self.model.Add(sum(self.count) <= budget)
+        # Each past referral goes to at most one profile, whole.
+        by_referral: dict[int, list[int]] = {}
+        for i, cover in enumerate(self.covers):
+            by_referral.setdefault(cover.referral, []).append(i)
+        for indexes in by_referral.values():
+            self.model.AddAtMostOne(self.take[i] for i in indexes)
+        # Only a profile with a household can take anyone (implied by the places; tightens the LP).
+        for i, cover in enumerate(self.covers):
+            self.model.Add(self.take[i] <= self.count[cover.profile])
+        self._add_monthly_places(unmet, places, usual_limit)
+        self.children = sum(c.children * self.take[i] for i, c in enumerate(self.covers))
+        self.value = sum(c.value * self.take[i] for i, c in enumerate(self.covers))
+        self.budget = budget
+
+    def _add_monthly_places(
+        self, unmet: Sequence[PastReferral], places: Sequence[int], usual_limit: int
+    ) -> None:
+        """In each month, a profile's children fit its households' places; a household with
+        more places than the usual limit (a large sibling group's) holds one group at a time."""
+        if not unmet:
+            return
+        months = month_starts(
+            min(p.referral.start_date for p in unmet), max(p.ends_on for p in unmet)
+        )
+        by_profile: dict[int, list[int]] = {}
+        for i, cover in enumerate(self.covers):
+            by_profile.setdefault(cover.profile, []).append(i)
+        for profile, indexes in by_profile.items():
+            sets = {
+                frozenset(i for i in indexes if _active(unmet[self.covers[i].referral], m))
+                for m in months
+            }
+            for active in maximal_sets(sets):
+                used = sum(self.covers[i].children * self.take[i] for i in sorted(active))
+                self.model.Add(used <= places[profile] * self.count[profile])
+                if places[profile] > usual_limit:
+                    self.model.Add(sum(self.take[i] for i in sorted(active)) <= self.count[profile])
+
+    def solve(self, *, time_limit_s: float, workers: int, hint: Sequence[int] = ()) -> BudgetStep:
+        """Most children covered, then (holding that) the most value."""
+        for var, value in zip(self.count, hint, strict=False):
+            self.model.AddHint(var, value)
+        self.model.Maximize(self.children)
+        first, status = self._run(time_limit_s, workers)
+        if first is None:
+            return BudgetStep(self.budget, (), 0, 0, status)
+        best = round(first.ObjectiveValue())
+        self.model.ClearHints()
+        for var in [*self.count, *self.take]:
+            self.model.AddHint(var, first.Value(var))
+        # Holding the best children count while the value is optimised.
+        self.model.Add(self.children >= best)
+        self.model.Maximize(self.value)
+        second, second_status = self._run(time_limit_s, workers)
+        solver = second if second is not None else first
+        counts = tuple(solver.Value(v) for v in self.count)
+        overall = "optimal" if status == second_status == "optimal" else "feasible"
+        return BudgetStep(self.budget, counts, best, round(solver.Value(self.value)), overall)
+
+    def _run(self, time_limit_s: float, workers: int) -> tuple[cp_model.CpSolver | None, str]:
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = time_limit_s
+        solver.parameters.num_workers = workers
+        # Presolve spends longer on this model's many small overlap rows than the search does.
+        solver.parameters.cp_model_presolve = False
+        status = solver.Solve(self.model)
+        if status == cp_model.OPTIMAL:
+            return solver, "optimal"
+        if status == cp_model.FEASIBLE:
+            return solver, "feasible"
+        if status == cp_model.MODEL_INVALID:
+            logger.error("coverage model invalid: %s", self.model.Validate())
+            return None, "model_invalid"
+        logger.warning("coverage model: %s within %.1f s", solver.StatusName(status), time_limit_s)
+        return None, "unknown"
+
+
+def _dedupe(
+    profiles: Sequence[Profile], eligible: Sequence[frozenset[str]], scores: Sequence[int]
+) -> list[int]:
+    """One profile per (sibling room, referrals it can take): the fewest skills, then the
+    narrowest age range (so the words ask for no more than the need requires), then the
+    district with the best total score over those referrals (nearest to them)."""
+    best: dict[tuple, tuple] = {}
+    for index, profile in enumerate(profiles):
+        if not eligible[index]:
+            continue
+        key = (profile.max_sibling_group, eligible[index])
+        rank = (
+            len(profile.skills),
+            profile.age_max_years - profile.age_min_years,
+            -scores[index],
+            index,
+        )
+        if key not in best or rank < best[key]:
+            best[key] = rank
+    return sorted(rank[-1] for rank in best.values())
+
+
+def build_covers(
+    unmet: Sequence[PastReferral],
+    profiles: Sequence[Profile],
+    policy: Policy,
+    weekly_cost_gbp: float,
+    say: Callable[[str], None],
+) -> tuple[list[Profile], list[Cover]]:
+    """Which profiles could take which unmet referrals, by the shortlist's rules and scores.
+
+    Returns the profiles kept (one per sibling room and set of referrals it can take) and
+    their covers, valued like the replay (``replay_placement``).
+    """
+    prototypes = [p.household(f"P{i:04d}", weekly_cost_gbp) for i, p in enumerate(profiles)]
+    say(f"checking {len(profiles)} candidate profiles against {len(unmet)} unmet referrals")
+    context = build_context(prototypes, [p.referral for p in unmet], schools={})
+    candidates = better_candidates(unmet, context, policy)
+    position = {p.referral.referral_id: i for i, p in enumerate(unmet)}
+    eligible: list[set[str]] = [set() for _ in profiles]
+    scores = [0] * len(profiles)
+    for candidate in candidates:
+        eligible[int(candidate.household_id[1:])].add(candidate.referral_id)
+        scores[int(candidate.household_id[1:])] += candidate.score
+    kept = _dedupe(profiles, [frozenset(e) for e in eligible], scores)
+    new_index = {old: new for new, old in enumerate(kept)}
+    covers = []
+    for candidate in candidates:
+        old = int(candidate.household_id[1:])
+        if old in new_index:
+            past = unmet[position[candidate.referral_id]]
+            effect = replay_placement(past, candidate, prototypes[old])
+            covers.append(
+                Cover(
+                    position[candidate.referral_id],
+                    new_index[old],
+                    past.children,
+                    effect.saved_gbp * POINTS_PER_GBP + effect.score,
+                )
+            )
+    return [profiles[i] for i in kept], covers
+
+
+def choose_profiles(
+    unmet: Sequence[PastReferral],
+    places: Sequence[int],
+    covers: Sequence[Cover],
+    budget: int,
+    *,
+    usual_limit: int = 3,
+    time_limit_s: float = 10.0,
+    workers: int = 2,
+    progress: Callable[[str], None] | None = None,
+) -> list[BudgetStep]:
+    """Budgets 1..``budget``, each adding to the last; stops early once a budget gains nothing.
+
+    Rules: at most ``budget`` households; a referral covered at most once, by a profile that
+    passed the matching rules for it; each month a profile's children fit its places.
+    Priorities: most children covered, then most pounds saved (x ``POINTS_PER_GBP``) + score.
+    """
+    say = progress or (lambda message: None)
+    steps: list[BudgetStep] = []
+    keep = [0] * len(places)
+    for n in range(1, budget + 1):
+        model = CoverageModel(unmet, places, covers, n, keep, usual_limit)
+        step = model.solve(time_limit_s=time_limit_s, workers=workers, hint=keep)
+        if step.status in ("unknown", "model_invalid"):
+            break
+        if steps and (step.children, step.value) <= (steps[-1].children, steps[-1].value):
+            say(f"budget {n}: no further gain; stopping")
+            break
+        say(f"budget {n}: {step.children} children covered ({step.status})")
+        steps.append(step)
+        keep = list(step.counts)
+    return steps
+
+
+__all__ = [
+    "POINTS_PER_GBP",
+    "BudgetStep",
+    "Cover",
+    "CoverageModel",
+    "choose_profiles",
+    "month_starts",
+]
