@@ -20,7 +20,7 @@ from sufficiency.demo.households import Draft, agency_for, finish, postcode_for_
 from sufficiency.demo.placements import largest_remainder
 from sufficiency.demo.providers import AGENCY_SPECIALIST
 from sufficiency.demo.statistics import NationalStatistics
-from sufficiency.domain import PlacementType
+from sufficiency.domain import PlacementType, age_on
 
 _P = PlacementType
 Unit = tuple[list[Person], Period]
@@ -189,6 +189,9 @@ def finish_households(
             else frozenset()
         )
         age_range = (13, 17) if draft.agency_name == AGENCY_SPECIALIST else None
+        if draft.provider == ProviderType.CONNECTED and draft.units:  # their named children only
+            ages = [age_on(c.date_of_birth, as_of) for unit in draft.units for c in unit]
+            age_range = (min(ages), max(ages))
         households.append(
             finish(
                 draft,

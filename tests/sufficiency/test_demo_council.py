@@ -499,3 +499,22 @@ def test_national_statistics_are_read_from_the_dfe_tables():
     assert sum(stats.cease_reasons.values()) == pytest.approx(1.0)
     assert stats.care_duration_days[0] == (0, 14, pytest.approx(2060 / 31690))
     assert (stats.stock_total, stats.starts_total) == (83840, 33000)
+
+
+def test_demo_files_command_writes_the_files(council, tmp_path):
+    import json
+
+    from click.testing import CliRunner
+
+    from sufficiency.demo.cli import demo_files
+
+    runner = CliRunner()
+    result = runner.invoke(demo_files, [str(tmp_path / "out"), "--json"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert (summary["children"], summary["seed"]) == (len(council.children), DEMO_SEED)
+    assert summary["collection_years"] == list(range(2021, 2028))
+    assert (tmp_path / "out" / "ssda903" / "2027" / "uasc.csv").exists()
+    again = runner.invoke(demo_files, [str(tmp_path / "out")])
+    assert again.exit_code == 2
+    assert f"{tmp_path / 'out'} is not empty; choose a new or empty folder." in again.stderr
