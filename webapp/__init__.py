@@ -29,17 +29,8 @@ BLUEPRINT_MODULES: tuple[str, ...] = (
     "webapp.households",
     "webapp.jobs",
     "webapp.api",
+    "webapp.auth",  # sign-in; enforces webapp.access.ACCESS (who may open each page)
 )
-
-#: Who may use each blueprint once sign-in lands (issue 9): the one place a
-#: ``before_request`` role check reads. Today every visitor may use every area.
-ACCESS: dict[str, frozenset[str]] = {
-    "dashboard": frozenset({"placements", "commissioning", "fostering"}),
-    "referrals": frozenset({"placements"}),
-    "households": frozenset({"placements", "fostering"}),
-    "jobs": frozenset({"placements", "commissioning", "fostering"}),
-    "api": frozenset({"placements", "commissioning", "fostering"}),
-}
 
 
 def create_app(test_config: dict[str, object] | None = None) -> Flask:

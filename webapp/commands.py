@@ -90,8 +90,40 @@ def serve(demo: bool, host: str, port: int, database: str | None) -> None:
     if demo and store.is_empty():
         _load_demo(store, seed=None)
     app.config["DEMO"] = bool(demo or app.config.get("DEMO"))
+    _sign_in_help(store, demo)
+    # The development server speaks plain HTTP: a Secure cookie would never come back.
+    # In production run the app under a WSGI server behind HTTPS (docs/security.md).
+    app.config["SESSION_COOKIE_SECURE"] = False
     click.echo(f"Serving {store!r} on http://{host}:{port}/", err=True)
     app.run(host=host, port=port)
+
+
+#: One demo user per role (synthetic data only); passwords are random and printed once.
+DEMO_USERS = (
+    ("officer", "placements-officer", "Demo placements officer"),
+    ("fostering", "fostering-manager", "Demo fostering manager"),
+    ("commissioner", "commissioner", "Demo commissioner"),
+    ("admin", "administrator", "Demo administrator"),
+)
+
+
+def _sign_in_help(store: Store, demo: bool) -> None:
+    """With --demo and no users yet: make one demo user per role and print the passwords."""
+    from webapp.users import add_user, count_users, new_password
+
+    if count_users(store):
+        return
+    if not demo:
+        click.echo(
+            "No users yet: add one with 'placement-planner users add NAME --role administrator'.",
+            err=True,
+        )
+        return
+    click.echo("Demo users (synthetic data only; passwords shown once, never reuse them):")
+    for username, role, name in DEMO_USERS:
+        password = new_password()
+        add_user(store, username, role, password, name)
+        click.echo(f"  {username:<13} {role:<19} {password}")
 
 
 def _load_demo(store: Store, seed: int | None) -> None:
@@ -199,13 +231,17 @@ def decide(
     except ValueError as error:
         _fail_input(InputDataError([f"decision: {error}"]), as_json)
     store = _open(database)
+    from webapp import audit
+
     try:
         recorded = store.record_decision(decision)
     except (UnknownRecordError, ValueError) as error:
         _fail_input(InputDataError([str(error)]), as_json)
     except StoreError as error:
+        audit.record(store, _decision_entry(decision, "record-decision-refused", str(error)))
         click.echo(f"Not recorded: {error}", err=True)
         raise SystemExit(1) from None
+    audit.record(store, _decision_entry(recorded, "record-decision", ""))
     data = {
         "referral_id": recorded.referral_id,
         "household_id": recorded.household_id,
@@ -221,6 +257,20 @@ def decide(
     )
 
 
+def _decision_entry(decision: Any, action: str, problem: str):
+    from webapp import audit
+
+    parts = [f"household {decision.household_id}"]
+    parts += [f"rank {decision.shortlist_rank}"] if decision.shortlist_rank else []
+    parts += [f"reason: {decision.reason}"] if decision.reason else []
+    parts += [problem] if problem else []
+    return audit.entry(decision.decided_by, "", action, "referral", decision.referral_id,
+                       "; ".join(parts), "cli")  # fmt: skip
+
+
+from webapp.commands_admin import COMMANDS as ADMIN_COMMANDS  # noqa: E402 (uses the helpers above)
 from webapp.commands_data import export_command, import_group  # noqa: E402 (uses the helpers above)
 
-COMMANDS: list[click.Command] = [serve, demo, db, import_group, export_command, decide]
+COMMANDS: list[click.Command] = [
+    serve, demo, db, import_group, export_command, decide, *ADMIN_COMMANDS,
+]  # fmt: skip

@@ -42,7 +42,13 @@ def _import_command(table: str) -> click.Command:
         store = _open(database)
         try:
             summary = import_file(
-                store, table, file, dry_run=dry_run, imported_by=_officer(by), progress=_progress
+                store,
+                table,
+                file,
+                dry_run=dry_run,
+                imported_by=_officer(by),
+                progress=_progress,
+                audit_channel="cli",
             )
         except InputDataError as error:
             _fail_input(error, as_json)
@@ -109,10 +115,16 @@ def import_ssda903_command(
     type=click.Choice(["csv", "xlsx"]),
     help="Default: from the file name.",
 )
+@click.option("--by", help="Who is exporting (for the audit trail; default: your user name).")
 @database_option
 @json_option
 def export_command(
-    table: str, output: Path, file_format: str | None, database: str | None, as_json: bool
+    table: str,
+    output: Path,
+    file_format: str | None,
+    by: str | None,
+    database: str | None,
+    as_json: bool,
 ) -> None:
     """Export a table to .csv or .xlsx in the format the import reads."""
     from webapp.store_exports import export_table
@@ -123,7 +135,13 @@ def export_command(
     if suffix not in ("csv", "xlsx") or (file_format and suffix != file_format):
         expected = f".{file_format}" if file_format else ".csv or .xlsx"
         raise click.BadParameter(f'"{output.name}" must end in {expected}', param_hint="-o")
-    rows = export_table(_open(database), table, output, progress=_progress)
+    store = _open(database)
+    rows = export_table(store, table, output, progress=_progress)
+    from webapp import audit
+
+    entry = audit.entry(_officer(by), "", "export", "table", table, f"{rows} rows to {output.name}",
+                        "cli")  # fmt: skip
+    audit.record(store, entry)
     _echo(
         as_json,
         {"table": table, "file": str(output), "rows": rows},

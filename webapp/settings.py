@@ -68,6 +68,36 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PHASE_BANNER", "Demo – synthetic data", "Text of the phase banner under the header"),
 )
 
+#: Sign-in and sessions (``webapp.auth``; docs/security.md).
+SETTINGS += (
+    Setting(
+        "SESSION_COOKIE_SECURE",
+        True,
+        "Send the session cookie over HTTPS only; `serve` turns it off for its plain-HTTP server",
+    ),
+    Setting(
+        "SESSION_LIFETIME_MINUTES", 480, "A sign-in lasts this long [minutes]"
+    ),
+    Setting(
+        "LOGIN_ATTEMPTS_LIMIT",
+        5,
+        "Failed sign-ins allowed per user name (and per address) in the window before a wait",
+    ),
+    Setting("LOGIN_ATTEMPTS_WINDOW_S", 900, "The window for LOGIN_ATTEMPTS_LIMIT [seconds]"),
+    Setting(
+        "AUTH_REMOTE_USER_HEADER",
+        "",
+        "Header set by a trusted single sign-on proxy naming the user (e.g. X-Forwarded-Email); "
+        "empty: off",
+    ),
+    Setting(
+        "TESTING",
+        False,
+        "Flask's test mode (tests only): keeps SECRET_KEY as given; tests sign in with the "
+        "fixtures in tests/webapp/conftest.py",
+    ),
+)
+
 SETTINGS_BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
 
 

@@ -85,8 +85,12 @@ def import_file(
     dry_run: bool = False,
     imported_by: str = "",
     progress: Progress | None = None,
+    audit_channel: str | None = None,
 ) -> ImportSummary:
     """Validate a whole file, then upsert it in one transaction (or roll back for a dry run).
+
+    With ``audit_channel`` (e.g. ``"cli"``) the import is also written to the audit trail
+    in the same transaction (the web app audits its requests itself).
 
     Raises
     ------
@@ -112,6 +116,8 @@ def import_file(
             if dry_run:
                 raise _DryRun
             session.add(_log_row(summary, path, imported_by))
+            if audit_channel:
+                _audit(store, session, summary, imported_by, audit_channel)
     except _DryRun:
         pass
     report(f"{'checked' if dry_run else 'imported'} {path.name}")
@@ -130,6 +136,20 @@ def _log_row(summary: ImportSummary, path: Path, imported_by: str) -> ImportLogR
         rows_updated=summary.updated,
         sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
     )
+
+
+def _audit(
+    store: Store, session: Session, summary: ImportSummary, imported_by: str, channel: str
+) -> None:
+    from webapp import audit
+
+    detail = (
+        f"{summary.table}: {summary.rows_read} read, {summary.inserted} new, "
+        f"{summary.updated} updated"
+    )
+    entry = audit.entry(imported_by or "unknown", "", "import", "file", summary.file_name, detail,
+                        channel)  # fmt: skip
+    audit.record(store, entry, session=session)
 
 
 def _fail(parsed: Parsed, errors: list[FieldError]) -> None:

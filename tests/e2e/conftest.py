@@ -33,6 +33,8 @@ CHROMIUM_ARGS = [
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "tests" / "artifacts" / "screenshots"
 AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
+#: The live server's administrator (synthetic; this password exists only in tests).
+E2E_USER, E2E_PASSWORD = "e2e.admin", "correct horse battery staple"
 
 
 def _install_chromium() -> str:
@@ -63,7 +65,16 @@ def chromium_path() -> str:
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
     """The app with the synthetic council, served on 127.0.0.1 on a free port in a thread."""
-    app = make_app(tmp_path_factory.mktemp("e2e"), JOB_WORKERS=1, JOB_POLL_SECONDS=1)
+    app = make_app(
+        tmp_path_factory.mktemp("e2e"),
+        JOB_WORKERS=1,
+        JOB_POLL_SECONDS=1,
+        SESSION_COOKIE_SECURE=False,  # plain HTTP on loopback
+    )
+    from webapp.sources import open_store
+    from webapp.users import add_user
+
+    add_user(open_store(app), E2E_USER, "administrator", E2E_PASSWORD, "Test administrator")
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -94,8 +105,18 @@ def tab(chromium, live_server):
         lambda route: route.abort(),
     )
     page = context.new_page()
+    sign_in(page)
     yield page
     context.close()
+
+
+def sign_in(page, username: str = "", password: str = "") -> None:
+    """Sign in through the sign-in page (the administrator by default: every page)."""
+    page.goto("/sign-in")
+    page.get_by_label("User name").fill(username or E2E_USER)
+    page.get_by_label("Password").fill(password or E2E_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/")
 
 
 def snapshot(page, name: str) -> Path:

@@ -27,9 +27,10 @@ def test_dashboard_figures(client) -> None:
 
 
 def test_dashboard_target_setting(tmp_path) -> None:
+    from tests.webapp.auth_support import signed_in
     from tests.webapp.web_support import make_app
 
-    page = make_app(tmp_path, DISTANCE_TARGET_PERCENT=25.0).test_client().get("/").data.decode()
+    page = signed_in(make_app(tmp_path, DISTANCE_TARGET_PERCENT=25.0)).get("/").data.decode()
     assert "On target" in page
 
 

@@ -74,7 +74,11 @@ def test_unknown_record_is_404_not_500(client) -> None:
     assert response.json["errors"][0]["problem"] == "There is no referral with id 'NOPE'."
 
 
-def test_unexpected_error_is_a_plain_500_page(app, client) -> None:
+def test_unexpected_error_is_a_plain_500_page(app, client, monkeypatch) -> None:
+    from webapp.access import ACCESS, EVERYONE
+
+    monkeypatch.setitem(ACCESS, "boom", EVERYONE)  # a new page needs an access rule
+
     @app.get("/boom")
     def boom():
         raise RuntimeError("engine bug")

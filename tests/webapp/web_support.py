@@ -169,4 +169,7 @@ def app(tmp_path):
 
 @pytest.fixture
 def client(app):
-    return app.test_client()
+    """A test client signed in as an administrator (every page; tests/webapp/auth_support.py)."""
+    from tests.webapp.auth_support import signed_in
+
+    return signed_in(app)

@@ -70,7 +70,7 @@ def _append_only_triggers() -> None:
                 )
         elif dialect == "postgresql":
             op.execute(
-                f"CREATE FUNCTION {table}_append_only() RETURNS trigger AS $$ BEGIN "
+                f"CREATE OR REPLACE FUNCTION {table}_append_only() RETURNS trigger AS $$ BEGIN "
                 f"RAISE EXCEPTION '{table} is append-only'; END $$ LANGUAGE plpgsql"
             )
             op.execute(
