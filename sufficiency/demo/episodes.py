@@ -3,7 +3,7 @@
 A new episode starts whenever the placement, the carers' placement code or the legal status
 changes (RNE S/P/T/B/L), as the DfE return requires. Adds the quirks a real return has:
 emergency legal statuses, long-term fostering agreed with the same carers, the April 2025
-code change, short temporary moves (T codes) and short breaks (V3/V4).
+code change. Temporary moves and short breaks are added by ``quirks``.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import numpy as np
 
 from sufficiency.demo.careers import Period, Person
 from sufficiency.demo.placements import Stay
-from sufficiency.demo.providers import NO_URN, place_code
+from sufficiency.demo.providers import place_code
 from sufficiency.demo.statistics import NationalStatistics
 from sufficiency.domain import PlacementType, age_on
 from sufficiency.placement_codes import COLLECTION_2025_26_START
@@ -29,7 +29,6 @@ ENTRY_LEGAL_STATUS = {
     "V2": 0.565,
     "J2": 0.015,
 }  # national starts
-TEMPORARY_MOVE_SHARE = 0.03  # of foster placements over 90 days: a T-code episode in the middle
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +68,7 @@ def _pick(options: dict[str, float], rng: np.random.Generator) -> str:
     return keys[int(rng.choice(len(keys), p=weights / weights.sum()))]
 
 
-def _offset(day: dt.date, rng: np.random.Generator, low: int, high: int) -> dt.date:
+def offset_day(day: dt.date, rng: np.random.Generator, low: int, high: int) -> dt.date:
     return day + dt.timedelta(days=int(rng.integers(low, high)))
 
 
@@ -84,16 +83,16 @@ def legal_statuses(
     changes = {period.started: first}
     status, day = first, period.started
     if status in {"L1", "L2"}:  # emergency protection or police protection, then a court order
-        day, status = _offset(day, rng, 1, 9), ("C1" if rng.random() < 0.6 else "V2")
+        day, status = offset_day(day, rng, 1, 9), ("C1" if rng.random() < 0.6 else "V2")
         changes[day] = status
     if status == "V2" and young and rng.random() < 0.2:
-        day, status = _offset(day, rng, 30, 200), "C1"
+        day, status = offset_day(day, rng, 30, 200), "C1"
         changes[day] = status
     if status == "J2":
-        day, status = _offset(day, rng, 20, 90), "V2"
+        day, status = offset_day(day, rng, 20, 90), "V2"
         changes[day] = status
     if status == "C1":
-        changes[_offset(day, rng, 180, 420)] = "C2"
+        changes[offset_day(day, rng, 180, 420)] = "C2"
     for placed in stays:
         if placed.stay.placement_type == _P.PLACED_FOR_ADOPTION:
             changes[placed.stay.started] = "E1"
@@ -118,7 +117,7 @@ def _carer_changes(
         and (end - stay.started).days > 400
         and rng.random() < 0.7
     ):
-        changes[_offset(stay.started, rng, 250, 400)] = True
+        changes[offset_day(stay.started, rng, 250, 400)] = True
     if (
         stay.placement_type in {_P.SUPPORTED_ACCOMMODATION, _P.OTHER}
         and stay.started < COLLECTION_2025_26_START < end
@@ -212,7 +211,9 @@ def _close(
     closed = []
     for row, following in zip(rows, [*rows[1:], None], strict=True):
         if following is None:
-            closed.append(_replace(row, ceased=period.ceased, reason_ceased=period.reason_ceased))
+            closed.append(
+                replace_row(row, ceased=period.ceased, reason_ceased=period.reason_ceased)
+            )
             continue
         why = (
             ""
@@ -220,85 +221,12 @@ def _close(
             else ("PLACE" if following.reason_new_episode in {"T", "U"} else _pick(moves, rng))
         )
         closed.append(
-            _replace(row, ceased=following.started, reason_ceased="X1", reason_place_change=why)
+            replace_row(row, ceased=following.started, reason_ceased="X1", reason_place_change=why)
         )
     return closed
 
 
-def _replace(row: EpisodeRow, **changes) -> EpisodeRow:
+def replace_row(row: EpisodeRow, **changes) -> EpisodeRow:
     values = {name: getattr(row, name) for name in EpisodeRow.__slots__}
     values.update(changes)
     return EpisodeRow(**values)
-
-
-def with_temporary_moves(rows: list[EpisodeRow], rng: np.random.Generator) -> list[EpisodeRow]:
-    """Split a few long foster episodes around a short temporary move (T1-T4; cleaners drop it)."""
-    result: list[EpisodeRow] = []
-    for row in rows:
-        long_enough = row.ceased is not None and (row.ceased - row.started).days > 90
-        if not (
-            long_enough
-            and row.place in {"U1", "U3", "U4", "U6"}
-            and rng.random() < TEMPORARY_MOVE_SHARE
-        ):
-            result.append(row)
-            continue
-        away = _offset(row.started, rng, 20, (row.ceased - row.started).days - 30)
-        back = _offset(away, rng, 2, 12)
-        code = ("T1", "T2", "T3", "T4")[int(rng.integers(4))]
-        result += [
-            _replace(row, ceased=away, reason_ceased="X1", reason_place_change="OTHER"),
-            _replace(
-                row,
-                started=away,
-                reason_new_episode="P",
-                place=code,
-                ceased=back,
-                reason_ceased="X1",
-                reason_place_change="OTHER",
-                provider_urn=NO_URN,
-            ),
-            _replace(row, started=back, reason_new_episode="P"),
-        ]
-    return result
-
-
-def short_break_rows(
-    child_id: str,
-    first: dt.date,
-    last: dt.date,
-    home_postcode: str,
-    carer_postcode: str,
-    urn: str,
-    rng: np.random.Generator,
-    *,
-    single: bool = False,
-) -> list[EpisodeRow]:
-    """A disabled child's agreed series of short breaks (LS V4): 1-3 nights every 6-13 weeks.
-
-    ``single``: one short break only (LS V3). DfE excludes these children from looked-after
-    counts; a reader must drop them too.
-    """
-    rows: list[EpisodeRow] = []
-    day = _offset(first, rng, 0, 30)
-    while day < last and not (single and rows):
-        home = _offset(day, rng, 1, 4)
-        rows.append(
-            EpisodeRow(
-                child_id,
-                day,
-                "S",
-                "V3" if single else "V4",
-                "N2",
-                "U6",
-                "PR1",
-                home,
-                "E4A",
-                "",
-                home_postcode,
-                carer_postcode,
-                urn,
-            )
-        )
-        day = _offset(home, rng, 42, 90)
-    return rows

@@ -14,17 +14,18 @@ import numpy as np
 
 from matching.domain import Household, ProviderType
 from sufficiency.demo.careers import Period, Person
-from sufficiency.demo.episodes import (
-    EpisodeRow,
-    PlacedStay,
-    episode_rows,
-    short_break_rows,
-    with_temporary_moves,
-)
+from sufficiency.demo.episodes import EpisodeRow, PlacedStay, episode_rows
 from sufficiency.demo.geography import Geography
 from sufficiency.demo.households import postcode_for_band
 from sufficiency.demo.placements import Stay, final_type_for_reason, prepare_period, stays_for
-from sufficiency.demo.providers import NO_URN, Registry, place_code, provider_for
+from sufficiency.demo.providers import (
+    NO_URN,
+    VOLUNTARY_AGENCIES,
+    Registry,
+    place_code,
+    provider_for,
+)
+from sufficiency.demo.quirks import short_break_rows, with_temporary_moves
 from sufficiency.demo.statistics import NationalStatistics
 from sufficiency.domain import PlacementType, Sex, age_on, eighteenth_birthday
 
@@ -92,54 +93,35 @@ class Locator:
         self._shared[key] = placed
         return placed
 
+    def _in_household(self, stay: Stay, household: Household, draw: float) -> PlacedStay:
+        """Today's foster placement: the household's postcode, provider and service URN."""
+        agency = household.agency_name
+        provider = "PR1"
+        if household.provider == ProviderType.AGENCY:
+            provider = "PR5" if agency in VOLUNTARY_AGENCIES else "PR4"
+        urn = self.registry.urn_for(stay.placement_type, agency, self.rng)
+        return PlacedStay(
+            stay, household.postcode, provider, urn, str(household.household_id), draw
+        )
+
     def _locate(self, person: Person, stay: Stay, home: str) -> PlacedStay:
         draw = float(self.rng.random())
-        code = place_code(
-            stay.placement_type,
-            stay.started,
-            age_years=age_on(person.date_of_birth, stay.started),
-            draw=draw,
-        )
-        household = (
-            self.households.get(self.current.get(person.child_id, ""))
-            if stay.ended is None
-            else None
-        )
-        if household is not None:
-            agency = household.agency_name
-            provider = (
-                "PR1"
-                if household.provider != ProviderType.AGENCY
-                else (
-                    "PR5"
-                    if agency.endswith(("Kindred Homes Fostering", "Harbour Lights Fostering"))
-                    else "PR4"
-                )
-            )
-            return PlacedStay(
-                stay,
-                household.postcode,
-                provider,
-                self.registry.urn_for(stay.placement_type, agency, self.rng),
-                str(household.household_id),
-                draw,
-            )
+        age = age_on(person.date_of_birth, stay.started)
+        code = place_code(stay.placement_type, stay.started, age_years=age, draw=draw)
+        if stay.ended is None and person.child_id in self.current:
+            return self._in_household(stay, self.households[self.current[person.child_id]], draw)
         band = self.bands.get(person.child_id, "") if stay.ended is None else ""
         band = band or self._band(stay.placement_type)
         near = home if stay.placement_type in {_P.PLACED_WITH_PARENTS, _P.KINSHIP_FOSTERING} else ""
-        postcode = (
-            home
-            if near and band == "inside" and self.rng.random() < 0.3
-            else postcode_for_band(band, self.geography, self.rng, near=near)
-        )
-        urn = (
-            NO_URN
-            if code in {"P1", "R2", "R5", "A4", "A5", "A6", "Z1", "Z12", "Z14"}
-            else self.registry.urn_for(stay.placement_type, "", self.rng)
-        )
-        return PlacedStay(
-            stay, postcode, provider_for(stay.placement_type, code, self.rng), urn, "", draw
-        )
+        if near and band == "inside" and self.rng.random() < 0.3:
+            postcode = home  # living at the family home
+        else:
+            postcode = postcode_for_band(band, self.geography, self.rng, near=near)
+        urn = NO_URN
+        if code not in {"P1", "R2", "R5", "A4", "A5", "A6", "Z1", "Z12", "Z14"}:
+            urn = self.registry.urn_for(stay.placement_type, "", self.rng)
+        provider = provider_for(stay.placement_type, code, self.rng)
+        return PlacedStay(stay, postcode, provider, urn, "", draw)
 
 
 def _upn(person: Person, rng: np.random.Generator) -> str:

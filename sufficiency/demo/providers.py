@@ -32,6 +32,7 @@ AGENCY_NAMES = (
     "Demo IFA: Harbour Lights Fostering",
 )
 AGENCY_SPECIALIST = "Demo IFA: Keystone Therapeutic Fostering"  # takes teenagers with complex needs
+VOLUNTARY_AGENCIES = frozenset(AGENCY_NAMES[4:6])  # PR5 (voluntary sector); the others are PR4
 
 _PROVIDERS: dict[PlacementType, tuple[tuple[str, float], ...]] = {
     _P.IN_HOUSE_FOSTERING: (("PR1", 0.97), ("PR2", 0.03)),
