@@ -213,7 +213,7 @@ def build_covers(
         old = int(candidate.household_id[1:])
         if old in new_index:
             past = unmet[position[candidate.referral_id]]
-            effect = replay_placement(past, candidate, prototypes[old])
+            effect = replay_placement(past, prototypes[old], candidate.score)
             covers.append(
                 Cover(
                     position[candidate.referral_id],

@@ -98,9 +98,7 @@ class ReplayEffect:
         return None
 
 
-def replay_placement(
-    past: PastReferral, candidate: Candidate, household: Household
-) -> ReplayPlacement:
+def replay_placement(past: PastReferral, household: Household, score: int) -> ReplayPlacement:
     """The effect of one past referral going to one new household (solver-free)."""
     weeks = sum(p.weeks(past.as_of) for p in past.placements)
     return ReplayPlacement(
@@ -111,7 +109,7 @@ def replay_placement(
         agency_weeks=past.weeks_in(PlacementType.AGENCY_FOSTERING),
         residential_weeks=past.weeks_in(PlacementType.CHILDRENS_HOME),
         saved_gbp=round(past.cost_gbp - weeks * household.weekly_cost_gbp),
-        score=candidate.score,
+        score=score,
     )
 
 
@@ -247,7 +245,8 @@ def replay(
     by_id = {p.referral.referral_id: p for p in unmet}
     by_household = {h.household_id: h for h in households}
     effects = [
-        replay_placement(by_id[c.referral_id], c, by_household[c.household_id]) for c in candidates
+        replay_placement(by_id[c.referral_id], by_household[c.household_id], c.score)
+        for c in candidates
     ]
     say(
         f"replaying {len(unmet)} unmet referrals with {len(households)} new households "
