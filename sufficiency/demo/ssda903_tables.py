@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sufficiency.demo.episodes import EpisodeRow
-from sufficiency.demo.history import ChildHistory
+from sufficiency.demo.history import ChildHistory, Header
 from sufficiency.domain import Sex
 
 HEADER_COLUMNS = ("CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB")
@@ -65,6 +65,18 @@ def _episode(row: EpisodeRow, year_end: dt.date) -> dict[str, str]:
     }
 
 
+def _header(child: Header, end: dt.date) -> dict[str, str]:
+    """A header row; MOTHER is 1 only once the child's own baby is born."""
+    baby = (
+        child.mother_child_dob if child.mother_child_dob and child.mother_child_dob <= end else None
+    )
+    return {
+        "CHILD": child.child_id, "SEX": _sex(child.sex), "DOB": _date(child.date_of_birth),
+        "ETHNIC": child.ethnicity, "UPN": child.upn,
+        "MOTHER": ("1" if baby else "0") if child.mother else "", "MC_DOB": _date(baby),
+    }  # fmt: skip
+
+
 def tables_for(
     histories: tuple[ChildHistory, ...],
     as_of: dt.date,
@@ -89,22 +101,7 @@ def tables_for(
             if not rows:
                 continue
             child = history.header
-            baby = (
-                child.mother_child_dob
-                if child.mother_child_dob and child.mother_child_dob <= end
-                else None
-            )
-            header.append(
-                {
-                    "CHILD": child.child_id,
-                    "SEX": _sex(child.sex),
-                    "DOB": _date(child.date_of_birth),
-                    "ETHNIC": child.ethnicity,
-                    "UPN": child.upn,
-                    "MOTHER": ("1" if baby else "0") if child.mother else "",
-                    "MC_DOB": _date(baby),
-                }
-            )
+            header.append(_header(child, end))
             episodes.extend(_episode(r, end) for r in rows)
             if child.uasc:
                 uasc.append(

@@ -96,6 +96,17 @@ def _new_draft(
     return Draft(f"{prefix}{number:03d}", provider, band, postcode, places, agency)
 
 
+def _host(
+    drafts: list[Draft], provider: ProviderType, band: str, size: int, rng: np.random.Generator
+) -> Draft | None:
+    """Sometimes an existing household of the same provider and band with room (never kin)."""
+    if provider == ProviderType.CONNECTED or rng.random() >= SHARE_HOUSEHOLD_CHANCE:
+        return None
+    room = [d for d in drafts if d.provider == provider and d.band == band
+            and d.approved_places - d.placed >= size]  # fmt: skip
+    return room[int(rng.integers(len(room)))] if room else None
+
+
 def pack_households(
     units: list[Unit],
     types: dict[str, PlacementType],
@@ -113,26 +124,12 @@ def pack_households(
         if provider is None:
             continue
         since = period.moves[-1] if period.moves else period.started
-        host = None
-        if provider != ProviderType.CONNECTED and rng.random() < SHARE_HOUSEHOLD_CHANCE:
-            room = [
-                d
-                for d in drafts
-                if d.provider == provider
-                and d.band == bands[index]
-                and d.approved_places - d.placed >= len(people)
-            ]
-            host = room[int(rng.integers(len(room)))] if room else None
+        host = _host(drafts, provider, bands[index], len(people), rng)
         if host is None:
             counters[provider] += 1
+            home = homes[people[0].child_id]
             host = _new_draft(
-                counters[provider],
-                provider,
-                bands[index],
-                len(people),
-                geography,
-                rng,
-                homes[people[0].child_id],
+                counters[provider], provider, bands[index], len(people), geography, rng, home
             )
             drafts.append(host)
         host.units.append(people)
