@@ -89,7 +89,7 @@ def test_far_children_home_and_needs() -> None:
     )
     home = child(
         "H1",
-        D(2012, 2, 1),
+        D(2011, 2, 1),
         episode("H1", D(2025, 1, 6), P.CHILDRENS_HOME, "N22 5AA", "N22 5AB"),
         uasc=True,
         disabled=True,
