@@ -78,8 +78,6 @@ def _detail(action: str) -> str:
         name = upload.filename if upload is not None else ""
         dry = " (check only)" if values.get("dry_run") else ""
         return f"{values.get('table', '')} from {name}{dry}"
-    if action == "run-shortlist" or action == "view-referral":
-        return ""
     return ""
 
 
@@ -101,6 +99,8 @@ def after_request(response):
     rule = AUDITED.get(request.endpoint or "")
     user = g.get("planner_user")
     if rule is None or user is None or request.method not in rule.methods:
+        return response
+    if g.get("planner_denied"):  # already recorded as access-denied
         return response
     action = rule.action if response.status_code < 400 else f"{rule.action}-refused"
     detail = _detail(rule.action)
@@ -141,6 +141,7 @@ def _write(user: User, action: str, record_type: str, record_id: str, detail: st
 
 def audit_denied(user: User, endpoint: str) -> None:
     """Record a refused request (a role opening a page it may not)."""
+    g.planner_denied = True
     _write(user, "access-denied", "page", "", f"{request.method} {endpoint}")
 
 
