@@ -14,6 +14,7 @@ import click
 #: Modules contributing subcommands, in the order ``--help`` lists them.
 COMMAND_MODULES = (
     "webapp.commands",  # serve, demo, db, import, export
+    "sufficiency.demo.cli",  # demo-files
     "matching.geo_cli",  # postcode, schools
     "matching.cli",  # rank
     "matching.allocate_cli",  # allocate
