@@ -35,10 +35,14 @@ def _squash(text: object, what: str) -> str:
 
 
 def mask_postcode(text: str) -> str:
-    """Hide the inward code of a postcode for logs and messages ("HA1 2JG" -> "HA1 ***")."""
+    """Hide the inward code of a postcode for logs and messages ("HA1 2JG" -> "HA1 ***").
+
+    Text of four characters or fewer ("AB1", "N17") is at most an outward code, which
+    identifies no address, so it is shown as typed: the user needs to see the mistake.
+    """
     squashed = "".join(str(text).split()).upper()
-    if len(squashed) <= 3:
-        return "*" * len(squashed)
+    if len(squashed) <= 4:
+        return squashed
     return f"{squashed[:-3]} ***"
 
 

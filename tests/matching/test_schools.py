@@ -125,7 +125,7 @@ def test_read_schools_csv_reports_every_bad_row(tmp_path: Path) -> None:
         'our_schools.csv row 2, field "postcode": "ZZ9 ***" was not found: its postcode district '
         '"ZZ9" is not in the packaged postcode data (OS Code-Point Open 2025.2; GeoNames for '
         "Northern Ireland, the Isle of Man and the Channel Islands); check it for typing errors",
-        'our_schools.csv row 3, field "postcode": "***" is not a full UK postcode (e.g. "AB1 2CD" '
+        'our_schools.csv row 3, field "postcode": "HA1" is not a full UK postcode (e.g. "AB1 2CD" '
         'or "SW1A 1AA": an outward code of 2-4 characters, a space, then a digit and two letters)',
         'our_schools.csv row 3, field "urn": repeats row 2 '
         "(got '900001'; expected each URN once)",
