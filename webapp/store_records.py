@@ -131,3 +131,14 @@ class ChildrenReferralsDecisions:
 
         with self.session() as session:
             return record_decision(session, decision)
+
+    def record_decisions(self, decisions: Iterable[Decision]) -> list[Decision]:
+        """Record several decisions (e.g. an accepted joint allocation) all or nothing.
+
+        If any decision cannot be made, or anything fails part-way, none is recorded and the
+        store is exactly as it was.
+        """
+        from webapp.store_decisions import record_decision
+
+        with self.session() as session:
+            return [record_decision(session, d) for d in decisions]
