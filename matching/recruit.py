@@ -135,6 +135,9 @@ def recommend_recruitment(
         max_skill_sets=max_skill_sets,
     )
     profiles, covers = build_covers(unmet, profiles, policy, weekly_cost_gbp, say)
+    if not covers:
+        message = "no household profile in the council's area could take any unmet referral"
+        return RecruitmentPlan(as_of, budget, tuple(past), len(profiles), (), (), (message,))
     budget_steps = choose_profiles(
         unmet,
         [p.places for p in profiles],
@@ -148,20 +151,19 @@ def recommend_recruitment(
     steps = _replay_steps(
         past, profiles, budget_steps, policy, weekly_cost_gbp, time_limit_s, workers, say
     )
+    return _plan(as_of, budget, past, len(profiles), steps, area_name)
+
+
+def _plan(as_of, budget, past, profiles_considered, steps, area_name) -> RecruitmentPlan:
     messages = []
     if len(steps) < budget:
         messages.append(
-            f"After {len(steps)} household(s), one more would not have placed any further "
-            "child better in the replayed years."
+            f"After {len(steps)} household(s), one more would not have placed any "
+            "further child better in the replayed years."
         )
+    targets = describe_targets(steps, past, area_name)
     return RecruitmentPlan(
-        as_of,
-        budget,
-        tuple(past),
-        len(profiles),
-        tuple(steps),
-        describe_targets(steps, past, area_name),
-        tuple(messages),
+        as_of, budget, tuple(past), profiles_considered, tuple(steps), targets, tuple(messages)
     )
 
 

@@ -93,7 +93,7 @@ def file_inputs(
     homes = tuple(read_households(households).items)
     as_of = as_of or history.extract_date
     la_code = la_code or _commonest_la(history)
-    name = f"LA {la_code}" if la_code else "the council's area"
+    name = _la_name(la_code)
     return _inputs(history, homes, as_of, la_code, name, policy_path, "files")
 
 
@@ -108,6 +108,20 @@ def _inputs(history, households, as_of, la_code, area_name, policy_path, source)
     return RecruitInputs(
         history, tuple(households), as_of, str(la_code), area_name, policy, unit_costs, source
     )
+
+
+def _la_name(la_code: str) -> str:
+    """The LA's name for the words ("anywhere in Haringey"); a neutral phrase if unknown."""
+    from matching.geo import Gazetteer
+
+    try:
+        return (
+            Gazetteer.default().local_authority(la_code).la_name
+            if la_code
+            else "the council's area"
+        )
+    except KeyError:
+        return f"LA {la_code}"
 
 
 def _commonest_la(history: History) -> str:

@@ -1,4 +1,4 @@
-"""``placement-planner recruit`` in-process: demo run, JSON, exports, bad input, documented options."""
+"""`placement-planner recruit` in-process: demo, JSON, exports, bad input, documented options."""
 
 from __future__ import annotations
 
@@ -114,3 +114,27 @@ def test_every_option_is_documented() -> None:
     for parameter in recruit.params:
         for option in parameter.opts:
             assert f"`{option}" in text, f"document {option} in docs/recruitment.md"
+
+
+def test_council_files_give_the_same_kind_of_report(tmp_path) -> None:
+    from sufficiency.demo_council import write_demo_files
+
+    write_demo_files(tmp_path)
+    result = CliRunner().invoke(
+        recruit,
+        [
+            "--ssda903",
+            str(tmp_path / "ssda903"),
+            "--households",
+            str(tmp_path / "households.csv"),
+            "--budget",
+            "1",
+            "--json",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    body = json.loads(result.stdout)
+    # The LA is the one most children's homes are in (Haringey, 309); the window ends on the
+    # files' extract date.
+    assert body["source"] == "files" and body["area"] == "Haringey"
+    assert len(body["returns"]) == 1 and body["returns"][0]["children_better_placed"] > 0
