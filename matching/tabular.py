@@ -20,6 +20,8 @@ from sufficiency.errors import FieldError
 #: Cells starting with these could run as formulas in a spreadsheet; exports prefix an apostrophe.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 TABLE_FORMATS = ("csv", "xlsx")
+#: Most data rows one import takes (a large council has a few thousand children and carers).
+MAX_ROWS = 50_000
 T = TypeVar("T")
 
 
@@ -120,6 +122,14 @@ def read_table(
         return Table(source, (), (), ()), [
             FieldError(source, None, None, "the file is empty", expected="a header row")
         ]
+    if len(raw) - 1 > MAX_ROWS:
+        return Table(source, (), (), ()), [
+            FieldError(
+                source, None, None,
+                f"the file has {len(raw) - 1:,} rows, more than this import takes at once",
+                expected=f"at most {MAX_ROWS:,} rows; split the file",
+            )
+        ]  # fmt: skip
     header = [h.strip().lower() for h in raw[0]]
     errors = _check_header(source, header, columns, required)
     rows, numbers = [], []
@@ -187,13 +197,32 @@ def _check_header(
     return errors
 
 
-def _read_csv(path: Path) -> list[list[str]]:
-    data = path.read_bytes()
+def _decode(data: bytes) -> str:
+    """UTF-8 (with or without BOM), UTF-16 with a BOM (Excel's "Unicode text"), else cp1252."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    if b"\x00" in data[:4096]:
+        raise ValueError(
+            "the file is not plain text (it holds NUL bytes: UTF-16 without a byte-order mark, "
+            'or not a CSV file at all); save it from Excel as "CSV UTF-8"'
+        )
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")  # Excel's "CSV" on Windows
-    return [row for row in csv.reader(io.StringIO(text, newline=""))]
+        return data.decode("cp1252", errors="replace")  # Excel's "CSV" on Windows
+
+
+def _read_csv(path: Path) -> list[list[str]]:
+    text = _decode(path.read_bytes())
+    dialect = (
+        "excel-tab"
+        if "\t" in text.split("\n", 1)[0] and "," not in text.split("\n", 1)[0]
+        else "excel"
+    )
+    try:
+        return [row for row in csv.reader(io.StringIO(text, newline=""), dialect)]
+    except csv.Error as error:
+        raise ValueError(f"the file is not a readable CSV file ({error})") from None
 
 
 def _read_xlsx(path: Path) -> list[list[str]]:

@@ -24,6 +24,7 @@ from sufficiency.errors import FieldError, InputDataError
 from webapp.models import ChildRow, DecisionRow, HouseholdRow, ImportLogRow, ReferralRow
 from webapp.store import Store
 from webapp.store_decisions import save_children
+from webapp.store_import_checks import children_problems, referrals_problems
 from webapp.store_rows import (
     child_values,
     decision_from_row,
@@ -212,6 +213,7 @@ def _children(session: Session, parsed: Parsed) -> tuple[int, int, int]:
             )
         where[child.child_id] = child.household_id
     living = Counter(h for h in where.values() if h)
+    errors += children_problems(session, parsed)
     for number, child in zip(parsed.row_numbers, parsed.items, strict=True):
         household_id = child.household_id
         moved_in = stored.get(child.child_id) != household_id
@@ -238,6 +240,7 @@ def _child_changed(session: Session, child: object) -> bool:
 
 
 def _referrals(session: Session, parsed: Parsed) -> tuple[int, int, int]:
+    _fail(parsed, referrals_problems(session, parsed))
     counts = Counter()
     for referral in parsed.items:
         row = session.get(ReferralRow, referral.referral_id)
