@@ -11,6 +11,7 @@ import logging
 from dataclasses import dataclass
 
 from flask import current_app, g, request
+from werkzeug.exceptions import HTTPException
 
 from webapp import audit
 from webapp.users import User
@@ -57,10 +58,14 @@ AUDITED: dict[str, Audited] = {
 
 
 def _values() -> dict[str, object]:
-    if request.is_json:
-        body = request.get_json(silent=True)
-        return body if isinstance(body, dict) else {}
-    return request.form.to_dict()
+    """The posted form or JSON object; empty when the body is unreadable (e.g. too large)."""
+    try:
+        if request.is_json:
+            body = request.get_json(silent=True)
+            return body if isinstance(body, dict) else {}
+        return request.form.to_dict()
+    except (HTTPException, ValueError):
+        return {}
 
 
 def _detail(action: str) -> str:
@@ -74,7 +79,10 @@ def _detail(action: str) -> str:
             parts.append(f"reason: {values['reason']}")
         return "; ".join(str(p) for p in parts)
     if action == "import":
-        upload = request.files.get("file")
+        try:
+            upload = request.files.get("file")
+        except (HTTPException, ValueError):
+            upload = None
         name = upload.filename if upload is not None else ""
         dry = " (check only)" if values.get("dry_run") else ""
         return f"{values.get('table', '')} from {name}{dry}"

@@ -219,7 +219,8 @@ def parse_splits(value: Any, child_ids: list[str], errors: _Collector) -> tuple:
         ]
     result = []
     for number, split in enumerate(splits, start=1):
-        parts = [tuple(ChildId(str(c)) for c in part) for part in split]
+        well_formed = isinstance(split, list) and all(isinstance(p, list) for p in split)
+        parts = [tuple(ChildId(str(c)) for c in part) for part in split] if well_formed else []
         flat = [c for part in parts for c in part]
         if sorted(flat) != sorted(child_ids) or any(not p for p in parts) or len(parts) < 2:
             errors.add(
@@ -259,7 +260,10 @@ def parse_referral(
         data.get("home_postcode"), "home_postcode", "the child's home postcode", errors, locate
     )
     raw_children = data.get("children") or []
-    if not raw_children:
+    if not isinstance(raw_children, list) or not all(isinstance(c, Mapping) for c in raw_children):
+        errors.add("children", "Send children as a list of objects, one per child")  # fuzzing
+        raw_children = []
+    elif not raw_children:
         errors.add("children[0].child_id", "Add at least one child")
     children = [parse_child(c, i, start, errors) for i, c in enumerate(raw_children)]
     ids = [c.child_id for c in children if c is not None]

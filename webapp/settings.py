@@ -85,6 +85,11 @@ SETTINGS += (
     ),
     Setting("LOGIN_ATTEMPTS_WINDOW_S", 900, "The window for LOGIN_ATTEMPTS_LIMIT [seconds]"),
     Setting(
+        "MAX_CONTENT_LENGTH",
+        20 * 1024 * 1024,
+        "Largest request body (uploads included) the app reads; larger ones get a 413 [bytes]",
+    ),
+    Setting(
         "AUTH_REMOTE_USER_HEADER",
         "",
         "Header set by a trusted single sign-on proxy naming the user (e.g. X-Forwarded-Email); "

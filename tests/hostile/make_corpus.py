@@ -60,12 +60,12 @@ FILES: dict[str, bytes] = {
     "empty.csv": b"",
     "huge_cell.csv": (CHILD_HEADER + "C7," + "9" * 200_000 + ",female,secure,,\n").encode(),
     "formula_names.csv": (
-        "household_id,name,provider,postcode,approved_places,approved_age_min,approved_age_max,"
-        "approved_kinds\n"
-        'H7,"=HYPERLINK(""http://evil.example"",""click"")",in-house,LS6 2AB,1,0,17,short-term\n'
-        "H8,+SUM(1;2),in-house,LS6 2AB,1,0,17,short-term\n"
-        "H9,@cmd,in-house,LS6 2AB,1,0,17,short-term\n"
-    ).encode(),
+        b"household_id,name,provider,postcode,approved_places,approved_age_min,approved_age_max,"
+        b"approved_kinds\n"
+        b'H7,"=HYPERLINK(""http://evil.example"",""click"")",in-house,LS6 2AB,1,0,17,short-term\n'
+        b"H8,+SUM(1;2),in-house,LS6 2AB,1,0,17,short-term\n"
+        b"H9,@cmd,in-house,LS6 2AB,1,0,17,short-term\n"
+    ),
 }
 
 
