@@ -27,8 +27,11 @@ BLUEPRINT_MODULES: tuple[str, ...] = (
     "webapp.dashboard",
     "webapp.referrals",
     "webapp.households",
+    "webapp.forecast",
+    "webapp.scenarios",
     "webapp.jobs",
     "webapp.api",
+    "webapp.api_planning",
     "webapp.auth",  # sign-in; enforces webapp.access.ACCESS (who may open each page)
 )
 

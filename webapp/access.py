@@ -72,6 +72,17 @@ ACCESS: dict[str, frozenset[Role] | None] = {
     "forecasts.*": PLANNING,
     "scenarios.*": PLANNING,
     "recruitment.*": RECRUITMENT,
+    # The planning API (webapp.api_planning): the same rules as the pages it serves.
+    "api_planning.start_forecast": PLANNING,
+    "api_planning.forecast": PLANNING,
+    "api_planning.start_backtest": PLANNING,
+    "api_planning.backtest": PLANNING,
+    "api_planning.scenarios": PLANNING,
+    "api_planning.start_comparison": PLANNING,
+    "api_planning.comparison": PLANNING,
+    "api_planning.recruitment_gaps": RECRUITMENT,
+    "api_planning.start_recruitment": RECRUITMENT,
+    "api_planning.recruitment_plan": RECRUITMENT,
 }
 
 

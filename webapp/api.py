@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from flask import Blueprint, jsonify, render_template, request, url_for
+from flask import Blueprint, current_app, jsonify, render_template, request, url_for
 
 from matching.domain import Household
 from sufficiency.errors import FieldError, InputDataError
@@ -23,6 +23,15 @@ from webapp.referrals import next_referral_id, record_decision, start_allocation
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 OPENAPI_PATH = Path(__file__).resolve().parent / "templates" / "api" / "openapi.json"
+
+
+def openapi_document() -> dict:
+    """``openapi.json`` plus what other API blueprints add: each registers a function
+    ``add(spec)`` in ``app.extensions["planner.openapi"]`` (e.g. ``webapp.api_planning``)."""
+    spec = json.loads(OPENAPI_PATH.read_text(encoding="utf-8"))
+    for add in current_app.extensions.get("planner.openapi", ()):
+        add(spec)
+    return spec
 
 
 def _body() -> dict:
@@ -120,13 +129,13 @@ def decision_to_dict(decision) -> dict[str, object]:
 @bp.get("/")
 def docs():
     """A page describing the API for people, generated from the OpenAPI document."""
-    spec = json.loads(OPENAPI_PATH.read_text(encoding="utf-8"))
+    spec = openapi_document()
     return render_template("api/docs.html", title="JSON API", spec=spec)
 
 
 @bp.get("/openapi.json")
 def openapi():
-    return jsonify(json.loads(OPENAPI_PATH.read_text(encoding="utf-8")))
+    return jsonify(openapi_document())
 
 
 @bp.get("/dashboard")
