@@ -271,10 +271,14 @@ class Store(ChildrenReferralsDecisions):
 
 
 def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
-    """Enforce foreign keys and wait (not fail) when another writer holds the lock."""
+    """Enforce foreign keys, wait (not fail) when another writer holds the lock, and use the
+    write-ahead log: readers never block the writer, and a commit is one fsync of the log
+    (``synchronous=FULL`` keeps every committed decision through a power cut)."""
     cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")
     cursor.close()
 
 
