@@ -29,6 +29,7 @@ BLUEPRINT_MODULES: tuple[str, ...] = (
     "webapp.households",
     "webapp.forecast",
     "webapp.scenarios",
+    "webapp.recruitment",
     "webapp.jobs",
     "webapp.api",
     "webapp.api_planning",

@@ -11,9 +11,10 @@ from __future__ import annotations
 import base64
 import binascii
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, jsonify, request, url_for
 
 from sufficiency.errors import FieldError, InputDataError
+from webapp import get_data
 from webapp.api_planning_spec import add_openapi
 from webapp.jobs import get_job_or_404
 
@@ -43,8 +44,10 @@ def _body() -> dict:
     return data
 
 
-def _started(job):
-    return jsonify({"ok": True, "job": job.as_dict()}), 202
+def _started(job, endpoint: str):
+    """202 with the job's progress and ``api_url``, where its JSON result will be."""
+    api_url = url_for(endpoint, job_id=job.job_id)
+    return jsonify({"ok": True, "job": job.as_dict(), "api_url": api_url}), 202
 
 
 def _finished(job_id: str, kind: str):
@@ -65,7 +68,7 @@ def start_forecast():
     """Start a forecast: ``{"start", "horizon_months", "runs", "seed"}``, all optional."""
     from webapp.forecast import start_forecast as start
 
-    return _started(start(_body()))
+    return _started(start(_body()), "api_planning.forecast")
 
 
 def forecast_to_dict(run) -> dict[str, object]:
@@ -99,7 +102,7 @@ def start_backtest():
     """Start a backtest: ``{"horizons": [12, 24], "runs", "seed"}``, all optional."""
     from webapp.forecast_backtest import start_backtest as start
 
-    return _started(start(_body()))
+    return _started(start(_body()), "api_planning.backtest")
 
 
 @bp.get("/backtests/<job_id>")
@@ -167,7 +170,7 @@ def start_comparison():
     from webapp.scenario_requests import start_comparison as start
 
     data = _body()
-    return _started(start(data, _upload(data)))
+    return _started(start(data, _upload(data)), "api_planning.comparison")
 
 
 @bp.get("/scenario-comparisons/<job_id>")
@@ -181,3 +184,31 @@ def comparison(job_id: str):
     payload = comparison_json(job.result.comparison)
     payload["note"] = job.result.note
     return jsonify({"ok": True, "job": job.as_dict(), "comparison": payload})
+
+
+@bp.get("/recruitment/gaps")
+def recruitment_gaps():
+    """The unmet need of the last ``years`` (default 2): totals and every table."""
+    from webapp.recruitment_requests import current_gaps, gaps_to_dict, parse_recruitment_request
+
+    _budget, years = parse_recruitment_request(request.args)
+    return jsonify({"ok": True, "gaps": gaps_to_dict(current_gaps(get_data(), years))})
+
+
+@bp.post("/recruitment/plans")
+def start_recruitment():
+    """Start a recommendation: ``{"budget": 10, "years": 2}``, both optional."""
+    from webapp.recruitment_requests import start_recruitment as start
+
+    return _started(start(_body()), "api_planning.recruitment_plan")
+
+
+@bp.get("/recruitment/plans/<job_id>")
+def recruitment_plan(job_id: str):
+    """Ranked targets in words, the replay for N = 1, 2, ... and unmet need by district."""
+    from webapp.recruitment_requests import plan_to_dict
+
+    job, waiting = _finished(job_id, "recruitment")
+    if waiting is not None:
+        return waiting
+    return jsonify({"ok": True, "job": job.as_dict(), "plan": plan_to_dict(job.result)})

@@ -70,8 +70,7 @@ SCHEMAS: dict[str, Any] = {
         "type": "object",
         "properties": {
             "budget": {"type": "integer", "minimum": 1, "maximum": 30, "default": 10},
-            "weekly_cost_gbp": {"type": "integer", "minimum": 100, "maximum": 5000},
-            "years": {"type": "integer", "minimum": 1, "maximum": 10, "default": 3},
+            "years": {"type": "integer", "minimum": 1, "maximum": 5, "default": 2},
         },
         "additionalProperties": False,
     },
@@ -193,6 +192,40 @@ PATHS: dict[str, Any] = {
             "scenarios",
             "Every measure for every scenario: interval (P10, median, P90) and change from "
             "the baseline, run by run.",
+        )
+    },
+    "/api/recruitment/gaps": {
+        "get": _operation(
+            "Unmet need",
+            "recruitment",
+            "Past placements that fell short (agency, children's home, over 20 miles, siblings "
+            "split) by age band, need, sibling group size and district (with map centres).",
+            ("200", "The gap analysis"),
+            parameters=[
+                {
+                    "name": "years",
+                    "in": "query",
+                    "required": False,
+                    "description": "Years to look back, 1 to 5 (default 2)",
+                    "schema": {"type": "integer", "minimum": 1, "maximum": 5},
+                }
+            ],
+        )
+    },
+    "/api/recruitment/plans": {
+        "post": _start(
+            "Start a recruitment recommendation",
+            "recruitment",
+            "Choose up to budget new in-house households and replay the past with them.",
+            "RecruitmentRequest",
+        )
+    },
+    "/api/recruitment/plans/{job_id}": {
+        "get": _result(
+            "A recruitment recommendation",
+            "recruitment",
+            "Ranked targets in words, the replayed effect of the first N households "
+            "(diminishing returns) and unmet need by district.",
         )
     },
 }

@@ -6,6 +6,7 @@ Routes are added to ``webapp.forecast.bp`` (imported there), so they share its a
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from flask import redirect, render_template, request, url_for
@@ -37,7 +38,7 @@ def _horizons(values, errors: list[FieldError]) -> tuple[int, ...]:
     found = []
     for item in items:
         text = str(item).strip()
-        if not text.isdigit() or not 1 <= int(text) <= 60:
+        if not re.fullmatch(r"[0-9]{1,3}", text) or not 1 <= int(text) <= 60:
             errors.append(
                 FieldError(
                     "backtest",
@@ -121,7 +122,7 @@ def _render_form(values, errors, status: int = 200):
         title="Backtest the forecast",
         values=values,
         errors=errors,
-        choices=[(str(h), f"{h} months") for h in HORIZON_CHOICES],
+        horizon_choices=[(str(h), f"{h} months") for h in HORIZON_CHOICES],
         default_runs=DEFAULT_BACKTEST_RUNS,
         max_runs=MAX_BACKTEST_RUNS,
         default_seed=DEFAULT_SEED,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
+import re
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ log = logging.getLogger(__name__)
 #: A return whose last recorded date is at most this many days before the planning date is
 #: taken as describing the council up to the planning date (a quiet few weeks is normal).
 CURRENT_WITHIN_DAYS = 31
+WHOLE = re.compile(r"-?[0-9]{1,12}")  # ASCII digits only, and few enough for int()
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +110,7 @@ def whole_number(
     text = str(raw).strip() if raw is not None else ""
     if not text:
         return default
-    if isinstance(raw, bool) or not text.lstrip("-").isdigit():
+    if isinstance(raw, bool) or not WHOLE.fullmatch(text):
         errors.append(
             FieldError(
                 source,

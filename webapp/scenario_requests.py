@@ -80,7 +80,7 @@ def _chosen_files(values) -> list[str]:
     raw = values.getlist("files") if hasattr(values, "getlist") else values.get("files")
     if raw is None:
         return []
-    items = [raw] if isinstance(raw, str) else list(raw)
+    items = list(raw) if isinstance(raw, (list, tuple)) else [raw]
     return [str(item).strip() for item in items if str(item).strip()]
 
 

@@ -1,0 +1,162 @@
+"""Recruitment blueprint: the gaps (past need the council could not meet well, by age band,
+need, sibling group and district, with the unmet-need map), and the recommended households
+with their replayed effect and diminishing returns (a background job).
+
+Calls ``matching.gaps`` and ``matching.recruit`` on the store's SSDA903 history and households;
+the request reading and the job are in ``webapp.recruitment_requests`` (shared with the API).
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+
+from sufficiency.errors import InputDataError
+from webapp import get_data
+from webapp.charts import bar_chart
+from webapp.jobs import get_job_or_404, get_runner
+from webapp.maps import MapMarker, district_outlines, placement_map
+from webapp.planning_inputs import long_date
+from webapp.recruitment_requests import (
+    DEFAULT_BUDGET,
+    DEFAULT_YEARS,
+    MAX_BUDGET,
+    current_gaps,
+    start_recruitment,
+)
+
+bp = Blueprint("recruitment", __name__, url_prefix="/recruitment")
+NAVIGATION = ("Recruitment", "recruitment.index")
+
+
+def unmet_map(gaps, new_households=()):
+    """Unmet need by home postcode district (labelled with children), new households as diamonds."""
+    from matching.domain import GridPoint
+
+    data = get_data()
+    markers = []
+    for count in gaps.analysis.by_district:
+        centre = gaps.centres.get(count.key)
+        if centre is None:
+            continue
+        shortfalls = ", ".join(f"{n} {k}" for k, n in count.by_shortfall.items() if n)
+        markers.append(
+            MapMarker(
+                f"{count.key}: {count.children}",
+                f"Postcode district {count.key}",
+                GridPoint(*centre),
+                "full",
+                f"{count.children} children in {count.referrals} referrals ({shortfalls})",
+            )
+        )
+    for household in new_households:
+        point = data.locate(household.postcode)
+        if point is not None:
+            district = household.postcode.split(" ")[0]
+            markers.append(
+                MapMarker(
+                    household.household_id,
+                    f"Recommended household {household.household_id}",
+                    point,
+                    "chosen",
+                    f"new in-house household near {district}",
+                )
+            )
+    outlines = ()
+    if current_app.config["MAP_DISTRICT_OUTLINES"] and data.council_la_code:
+        outlines = district_outlines(data.council_la_code)
+    return placement_map(
+        "Unmet need by home postcode district",
+        markers,
+        outlines=outlines,
+        description="Map of the council's postcode districts. Each grey point is the centre of "
+        "a district that children came from whose placement fell short, labelled with the "
+        "number of children; purple diamonds are recommended new households.",
+    )
+
+
+def _render_gaps(values, errors, status: int = 200):
+    gaps = current_gaps(get_data(), years=DEFAULT_YEARS)
+    return render_template(
+        "recruitment/index.html",
+        title="Recruitment: gaps",
+        gaps=gaps,
+        a=gaps.analysis,
+        chart=unmet_map(gaps),
+        values=values,
+        errors=errors,
+        default_budget=DEFAULT_BUDGET,
+        max_budget=MAX_BUDGET,
+        default_years=DEFAULT_YEARS,
+        long_date=long_date,
+        recent=[j for j in get_runner().jobs() if j.kind == "recruitment"][:10],
+    ), status
+
+
+@bp.get("/")
+def index():
+    """The gap analysis over the last two years, the map, and the recommendation form."""
+    return _render_gaps({}, [])
+
+
+@bp.post("/")
+def run():
+    """Start the recommendation job; problems go back on the page (400)."""
+    try:
+        job = start_recruitment(request.form)
+    except InputDataError as error:
+        return _render_gaps(request.form, error.errors, 400)
+    return redirect(url_for("jobs.show", job_id=job.job_id))
+
+
+def finished_plan(job_id: str):
+    job = get_job_or_404(job_id, kind="recruitment")
+    return job.result if job.status == "done" else None
+
+
+def returns_chart(plan):
+    """Diminishing returns: children better placed added by each extra household."""
+    labels, extra, before = [], [], 0
+    for step in plan.steps:
+        labels.append(f"Household {step.budget} ({step.household.household_id})")
+        extra.append(step.effect.children_better_placed - before)
+        before = step.effect.children_better_placed
+    return bar_chart(
+        "Children better placed added by each new household",
+        labels,
+        [("Extra children better placed", extra)],
+        unit="children",
+        description="Bar chart of how many more children each additional recommended "
+        "household would have placed better in the replayed years: the returns diminish.",
+    )
+
+
+@bp.get("/<job_id>")
+def result(job_id: str):
+    """The ranked targets in words, the replay by number of households, and the map."""
+    run_ = finished_plan(job_id)
+    if run_ is None:
+        return redirect(url_for("jobs.show", job_id=job_id))
+    return render_template(
+        "recruitment/result.html",
+        title="Recruitment recommendations",
+        job_id=job_id,
+        run=run_,
+        plan=run_.plan,
+        a=run_.gaps.analysis,
+        chart=unmet_map(run_.gaps, run_.plan.households),
+        returns=returns_chart(run_.plan) if run_.plan.steps else None,
+        long_date=long_date,
+    )
+
+
+@bp.get("/<job_id>/recruitment.<fmt>")
+def export(job_id: str, fmt: str):
+    """The targets as CSV, or every table (targets, returns, unmet need) as Excel."""
+    from webapp.recruitment_requests import send_plan
+
+    run_ = finished_plan(job_id)
+    if run_ is None:
+        return redirect(url_for("jobs.show", job_id=job_id))
+    if fmt not in ("csv", "xlsx", "districts.csv"):
+        abort(404, description=f"There is no {fmt!r} export: choose csv, districts.csv or xlsx.")
+    return send_plan(run_, fmt)
