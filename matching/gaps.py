@@ -1,115 +1,27 @@
 """Gap analysis: need the council could not meet well, by age band, need, group size, district.
 
-Counts past referrals (rebuilt by ``matching.gaps_history``) whose children went to an agency
-or a children's home, more than 20 miles from home, or apart from their siblings, and
-projects that need forward with a forecast's change by age band. Pure: no files or solver.
+Counts past referrals (``matching.gaps_history``, ``matching.gaps_casework``) whose children
+went to an agency or a children's home, more than 20 miles from home or out of the area, apart
+from their siblings, or to no household, per source, and projects that need forward with a
+forecast's change by age band. Pure: no files or solver.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
-from matching.domain import Referral
-from sufficiency.domain import AgeBand, ChildId, PlacementType
-
-
-class Shortfall(enum.StrEnum):
-    """Why a placement fell short of a local in-house family placement with siblings together."""
-
-    AGENCY = "agency fostering"
-    RESIDENTIAL = "children's home"
-    OVER_20_MILES = "over 20 miles"
-    SPLIT = "split from siblings"
-
-
-NO_NEED = "no recorded need"
-#: Placement types a foster household could have offered instead (the replayed types).
-REPLAYED_TYPES = frozenset(
-    {
-        PlacementType.IN_HOUSE_FOSTERING,
-        PlacementType.AGENCY_FOSTERING,
-        PlacementType.CHILDRENS_HOME,
-    }
+from matching.gaps_types import (
+    NO_NEED,
+    REPLAYED_TYPES,
+    GapSource,
+    PastPlacement,
+    PastReferral,
+    Shortfall,
+    district_of,
 )
-
-
-def district_of(postcode: str) -> str:
-    """The postcode district (outward code) of a postcode, e.g. ``"N17"``; ``""`` if blank."""
-    text = " ".join(postcode.upper().split())
-    if not text:
-        return ""
-    return text.split(" ")[0] if " " in text else text[:-3] if len(text) > 4 else text
-
-
-@dataclass(frozen=True, slots=True)
-class PastPlacement:
-    """Where one child of a past referral actually went."""
-
-    child_id: ChildId
-    placement_type: PlacementType
-    distance_miles: float | None
-    """Straight line from home to the placement [miles]; None when a postcode is missing."""
-    started: dt.date
-    ended: dt.date | None
-    """Last day of the placement (None: still open on the as-of date)."""
-    weekly_cost_gbp: float
-    """Unit cost of the placement type [GBP/week]."""
-
-    def weeks(self, as_of: dt.date) -> float:
-        """Weeks in this placement up to the as-of date [weeks]."""
-        end = min(self.ended or as_of, as_of)
-        return max(0, (end - self.started).days) / 7
-
-
-@dataclass(frozen=True, slots=True)
-class PastReferral:
-    """A past request for a home, rebuilt from history, and how it was met."""
-
-    referral: Referral
-    """The children, home postcode, start date and kind as a referral would have said."""
-    district: str
-    """Postcode district of the family home (``""`` when unknown)."""
-    placements: tuple[PastPlacement, ...]
-    """Each child's actual placement, in the referral's child order."""
-    shortfalls: frozenset[Shortfall]
-    """Empty when every child went to local in-house foster care with their siblings."""
-    as_of: dt.date
-
-    @property
-    def unmet(self) -> bool:
-        return bool(self.shortfalls)
-
-    @property
-    def children(self) -> int:
-        return self.referral.size
-
-    @property
-    def ends_on(self) -> dt.date:
-        """The last day any child of the referral stayed in the actual placement (as-of if open)."""
-        return max(min(p.ended or self.as_of, self.as_of) for p in self.placements)
-
-    def weeks_in(self, placement_type: PlacementType) -> float:
-        """Child-weeks spent in a placement type up to the as-of date [weeks]."""
-        return sum(
-            p.weeks(self.as_of) for p in self.placements if p.placement_type == placement_type
-        )
-
-    @property
-    def cost_gbp(self) -> float:
-        """What the actual placements cost up to the as-of date [GBP]."""
-        return sum(p.weeks(self.as_of) * p.weekly_cost_gbp for p in self.placements)
-
-    def age_bands(self) -> tuple[AgeBand, ...]:
-        start = self.referral.start_date
-        return tuple(child.age_band_on(start) for child in self.referral.children)
-
-    def needs(self) -> tuple[str, ...]:
-        """The essential needs of the children (``NO_NEED`` when none), sorted."""
-        found = sorted({str(n) for c in self.referral.children for n in c.essential_needs})
-        return tuple(found) or (NO_NEED,)
+from sufficiency.domain import AgeBand, PlacementType
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +41,8 @@ class NeedCount:
     """Child-weeks in children's homes [weeks]."""
     cost_gbp: float
     """Cost of those placements up to the as-of date [GBP]."""
+    by_source: Mapping[str, int] = field(default_factory=lambda: {str(s): 0 for s in GapSource})
+    """Children per gap source (``GapSource``: history, decision, open) [children]."""
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -136,6 +50,7 @@ class NeedCount:
             "referrals": self.referrals,
             "children": self.children,
             "by_shortfall": dict(self.by_shortfall),
+            "by_source": dict(self.by_source),
             "agency_weeks": round(self.agency_weeks, 1),
             "residential_weeks": round(self.residential_weeks, 1),
             "cost_gbp": round(self.cost_gbp),
@@ -157,7 +72,7 @@ class ProjectedNeed:
 
 @dataclass(frozen=True, slots=True)
 class GapAnalysis:
-    """Unmet need now (from history) and, when a forecast is given, projected."""
+    """Unmet need now (from history and casework) and, when a forecast is given, projected."""
 
     as_of: dt.date
     window_start: dt.date
@@ -168,6 +83,8 @@ class GapAnalysis:
     by_sibling_group_size: tuple[NeedCount, ...]
     by_district: tuple[NeedCount, ...]
     total: NeedCount
+    by_source: tuple[NeedCount, ...] = ()
+    """One row per gap source present (history, decision, open), in that order."""
     projected: tuple[ProjectedNeed, ...] = ()
     projection_note: str = ""
 
@@ -183,9 +100,11 @@ class GapAnalysis:
 def _count(key: str, items: Sequence[tuple[PastReferral, int]]) -> NeedCount:
     """Totals over (referral, children counted) pairs; weeks and cost are per referral."""
     shortfalls: dict[str, int] = {str(s): 0 for s in Shortfall}
+    sources: dict[str, int] = {str(s): 0 for s in GapSource}
     for past, children in items:
         for shortfall in past.shortfalls:
             shortfalls[str(shortfall)] += children
+        sources[str(past.source)] += children
     return NeedCount(
         key=key,
         referrals=len(items),
@@ -194,6 +113,7 @@ def _count(key: str, items: Sequence[tuple[PastReferral, int]]) -> NeedCount:
         agency_weeks=sum(p.weeks_in(PlacementType.AGENCY_FOSTERING) for p, _ in items),
         residential_weeks=sum(p.weeks_in(PlacementType.CHILDRENS_HOME) for p, _ in items),
         cost_gbp=sum(p.cost_gbp for p, _ in items),
+        by_source=sources,
     )
 
 
@@ -239,6 +159,9 @@ def analyse_gaps(
         ),
         by_district=_table(unmet, lambda p: [(p.district or "unknown", p.children)]),
         total=_count("all", [(p, p.children) for p in unmet]),
+        by_source=_table(
+            unmet, lambda p: [(str(p.source), p.children)], [str(s) for s in GapSource]
+        ),
     )
 
 
@@ -248,9 +171,11 @@ def project_gaps(
     """The analysis with projected unmet need a year: now's rate times each band's growth.
 
     The forecast has no geography, needs or sibling groups, so those keep their recent shares;
-    only the volume by age band changes.
+    only the volume by age band changes. Today's open referrals are a snapshot, not part of
+    the flow over the window, so the rate a year leaves them out.
     """
-    per_band = {row.key: row.children / analysis.years for row in analysis.by_age_band}
+    flow = [p for p in analysis.unmet if p.source != GapSource.OPEN]
+    per_band = {row.key: row.children / analysis.years for row in _table(flow, _bands)}
     projected = tuple(
         ProjectedNeed(
             band,
@@ -279,3 +204,20 @@ def growth_from_forecast(forecast: object, months_ahead: int = 12) -> dict[AgeBa
         now, later = float(np.median(counts[:, 0])), float(np.median(counts[:, month]))
         growth[band] = later / now if now > 0 else 1.0
     return growth
+
+
+__all__ = [
+    "NO_NEED",
+    "REPLAYED_TYPES",
+    "GapAnalysis",
+    "GapSource",
+    "NeedCount",
+    "PastPlacement",
+    "PastReferral",
+    "ProjectedNeed",
+    "Shortfall",
+    "analyse_gaps",
+    "district_of",
+    "growth_from_forecast",
+    "project_gaps",
+]

@@ -11,9 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from matching.domain import Household
+from matching.domain import Candidate, Household
 from matching.gaps import PastReferral
 from matching.policy import Policy, load_policy
 from matching.recruit_model import BudgetStep, build_covers, choose_profiles
@@ -93,7 +93,7 @@ def recommend_recruitment(
     max_districts: int = 6,
     max_skill_sets: int = 5,
     time_limit_s: float = 10.0,
-    workers: int = 2,
+    workers: int = 1,
     progress: Progress | None = None,
 ) -> RecruitmentPlan:
     """Choose up to ``budget`` new households and replay the past with them.
@@ -110,6 +110,7 @@ def recommend_recruitment(
     age_ranges : approval ranges profiles may have [years, inclusive].
     max_districts, max_skill_sets : how many home districts and need sets profiles use.
     time_limit_s : per solver stage, for the coverage model and each replay [s].
+    workers : CP-SAT workers per solve (one is fastest for these many small models).
 
     Returns
     -------
@@ -134,7 +135,9 @@ def recommend_recruitment(
         max_districts=max_districts,
         max_skill_sets=max_skill_sets,
     )
-    profiles, covers = build_covers(unmet, profiles, policy, weekly_cost_gbp, say)
+    profiles, covers, profile_candidates = build_covers(
+        unmet, profiles, policy, weekly_cost_gbp, say
+    )
     if not covers:
         message = "no household profile in the council's area could take any unmet referral"
         return RecruitmentPlan(as_of, budget, tuple(past), len(profiles), (), (), (message,))
@@ -149,7 +152,14 @@ def recommend_recruitment(
         progress=say,
     )
     steps = _replay_steps(
-        past, profiles, budget_steps, policy, weekly_cost_gbp, time_limit_s, workers, say
+        past,
+        profiles,
+        profile_candidates,
+        budget_steps,
+        policy,
+        weekly_cost_gbp,
+        (time_limit_s, workers),
+        say,
     )
     return _plan(as_of, budget, past, len(profiles), steps, area_name)
 
@@ -170,17 +180,23 @@ def _plan(as_of, budget, past, profiles_considered, steps, area_name) -> Recruit
 def _replay_steps(
     past,
     profiles,
+    profile_candidates: Sequence[Sequence[Candidate]],
     budget_steps: Sequence[BudgetStep],
     policy,
     weekly_cost_gbp,
-    time_limit_s,
-    workers,
+    solver: tuple[float, int],
     say,
 ) -> list[RecruitmentStep]:
-    """Replay budgets 1..N with the households in the order the optimiser added them."""
+    """Replay budgets 1..N with the households in the order the optimiser added them.
+
+    A household built from a profile can take exactly what the profile's prototype could,
+    so its candidates are the prototype's under the household's own id (no re-scoring).
+    """
+    time_limit_s, workers = solver
     steps: list[RecruitmentStep] = []
     previous = [0] * len(profiles)
     households: list[Household] = []
+    candidates: list[Candidate] = []
     effect: ReplayEffect | None = None
     for step in budget_steps:
         added = [i for i, (a, b) in enumerate(zip(step.counts, previous, strict=True)) if a > b]
@@ -189,12 +205,16 @@ def _replay_steps(
             profile = profiles[index]
             household = profile.household(f"NEW-{len(households) + 1:02d}", weekly_cost_gbp)
             households.append(household)
+            candidates += [
+                replace(c, household_id=household.household_id) for c in profile_candidates[index]
+            ]
             say(f"replaying with {len(households)} new household(s)")
             effect = replay(
                 past,
                 households,
                 policy,
                 start_from=effect,
+                candidates=candidates,
                 time_limit_s=time_limit_s,
                 workers=workers,
             )

@@ -58,7 +58,8 @@ def _placement_problems(
 def _capacity_problems(
     effect: ReplayEffect, by_id: dict, households: dict, usual_limit: int
 ) -> list[str]:
-    """On every day a placement starts, each household's children fit its places."""
+    """On every day a placement starts, each household's children fit its places (a placement
+    still open on the as-of date, or not made yet, goes on holding its places)."""
     problems = []
     for household_id, household in households.items():
         mine = [by_id[p.referral_id] for p in effect.placements if p.household_id == household_id]
@@ -67,7 +68,7 @@ def _capacity_problems(
                 p
                 for p in mine
                 if p.referral.start_date <= day
-                and (day < p.ends_on or day == p.referral.start_date)
+                and (day < p.ends_on or day == p.referral.start_date or p.still_open)
             ]
             children = sum(p.children for p in there)
             if children > household.approved_places:

@@ -15,15 +15,13 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from matching.context import build_context
+from matching.domain import Candidate
 from matching.gaps import PastReferral
 from matching.policy import Policy
 from matching.recruit_profiles import Profile
-from matching.recruit_replay import (
-    POINTS_PER_GBP,
-    better_candidates,
-    maximal_sets,
-    replay_placement,
-)
+from matching.recruit_replay import POINTS_PER_GBP, better_candidates, replay_placement
+from matching.recruit_solve import first_priority_weight, maximise_in_order
+from matching.recruit_time import interval_cliques, month_span
 
 logger = logging.getLogger(__name__)
 
@@ -59,12 +57,6 @@ def month_starts(first: dt.date, last: dt.date) -> list[dt.date]:
         months.append(day)
         day = dt.date(day.year + (day.month == 12), day.month % 12 + 1, 1)
     return months
-
-
-def _active(past: PastReferral, month: dt.date) -> bool:
-    """Whether the children would be there at some point in the calendar month."""
-    following = dt.date(month.year + (month.month == 12), month.month % 12 + 1, 1)
-    return past.referral.start_date < following and past.ends_on >= month
 
 
 class CoverageModel:
@@ -104,62 +96,40 @@ class CoverageModel:
     ) -> None:
         """In each month, a profile's children fit its households' places; a household with
         more places than the usual limit (a large sibling group's) holds one group at a time."""
-        if not unmet:
-            return
-        months = month_starts(
-            min(p.referral.start_date for p in unmet), max(p.ends_on for p in unmet)
-        )
         by_profile: dict[int, list[int]] = {}
         for i, cover in enumerate(self.covers):
             by_profile.setdefault(cover.profile, []).append(i)
         for profile, indexes in by_profile.items():
-            sets = {
-                frozenset(i for i in indexes if _active(unmet[self.covers[i].referral], m))
-                for m in months
-            }
-            for active in maximal_sets(sets):
-                used = sum(self.covers[i].children * self.take[i] for i in sorted(active))
+            spans = [month_span(unmet[self.covers[i].referral]) for i in indexes]
+            for clique in interval_cliques(spans):
+                if len(clique) < 2:
+                    continue  # one referral fits its profile's places (the rules checked it)
+                active = [indexes[k] for k in clique]
+                used = sum(self.covers[i].children * self.take[i] for i in active)
                 self.model.Add(used <= places[profile] * self.count[profile])
                 if places[profile] > usual_limit:
-                    self.model.Add(sum(self.take[i] for i in sorted(active)) <= self.count[profile])
+                    self.model.Add(sum(self.take[i] for i in active) <= self.count[profile])
 
     def solve(self, *, time_limit_s: float, workers: int, hint: Sequence[int] = ()) -> BudgetStep:
         """Most children covered, then (holding that) the most value."""
         for var, value in zip(self.count, hint, strict=False):
             self.model.AddHint(var, value)
-        self.model.Maximize(self.children)
-        first, status = self._run(time_limit_s, workers)
-        if first is None:
+        solver, status = maximise_in_order(
+            self.model,
+            self.children,
+            self.value,
+            weight=first_priority_weight((c.referral, c.value) for c in self.covers),
+            first_bound=sum(c.children for c in self.covers),
+            variables=[*self.count, *self.take],
+            time_limit_s=time_limit_s,
+            workers=workers,
+            what="coverage model",
+        )
+        if solver is None:
             return BudgetStep(self.budget, (), 0, 0, status)
-        best = round(first.ObjectiveValue())
-        self.model.ClearHints()
-        for var in [*self.count, *self.take]:
-            self.model.AddHint(var, first.Value(var))
-        # Holding the best children count while the value is optimised.
-        self.model.Add(self.children >= best)
-        self.model.Maximize(self.value)
-        second, second_status = self._run(time_limit_s, workers)
-        solver = second if second is not None else first
         counts = tuple(solver.Value(v) for v in self.count)
-        overall = "optimal" if status == second_status == "optimal" else "feasible"
-        return BudgetStep(self.budget, counts, best, round(solver.Value(self.value)), overall)
-
-    def _run(self, time_limit_s: float, workers: int) -> tuple[cp_model.CpSolver | None, str]:
-        solver = cp_model.CpSolver()
-        solver.parameters.max_time_in_seconds = time_limit_s
-        solver.parameters.num_workers = workers
-        # Presolve spends longer on this model's many small overlap rows than the search does.
-        solver.parameters.cp_model_presolve = False
-        status = solver.Solve(self.model)
-        if status == cp_model.OPTIMAL:
-            return solver, "optimal"
-        if status == cp_model.FEASIBLE:
-            return solver, "feasible"
-        if status == cp_model.MODEL_INVALID:
-            logger.error("coverage model invalid: %s", self.model.Validate())
-            return None, "model_invalid"
-        logger.warning("coverage model: %s within %.1f s", solver.StatusName(status), time_limit_s)
-        return None, "unknown"
+        children, value = round(solver.Value(self.children)), round(solver.Value(self.value))
+        return BudgetStep(self.budget, counts, children, value, status)
 
 
 def _dedupe(
@@ -190,11 +160,12 @@ def build_covers(
     policy: Policy,
     weekly_cost_gbp: float,
     say: Callable[[str], None],
-) -> tuple[list[Profile], list[Cover]]:
+) -> tuple[list[Profile], list[Cover], list[list[Candidate]]]:
     """Which profiles could take which unmet referrals, by the shortlist's rules and scores.
 
-    Returns the profiles kept (one per sibling room and set of referrals it can take) and
-    their covers, valued like the replay (``replay_placement``).
+    Returns the profiles kept (one per sibling room and set of referrals it can take), their
+    covers, valued like the replay (``replay_placement``), and each kept profile's
+    ``better_candidates`` (household id ``P<index>``), which the replay reuses.
     """
     prototypes = [p.household(f"P{i:04d}", weekly_cost_gbp) for i, p in enumerate(profiles)]
     say(f"checking {len(profiles)} candidate profiles against {len(unmet)} unmet referrals")
@@ -209,9 +180,11 @@ def build_covers(
     kept = _dedupe(profiles, [frozenset(e) for e in eligible], scores)
     new_index = {old: new for new, old in enumerate(kept)}
     covers = []
+    by_profile: list[list[Candidate]] = [[] for _ in kept]
     for candidate in candidates:
         old = int(candidate.household_id[1:])
         if old in new_index:
+            by_profile[new_index[old]].append(candidate)
             past = unmet[position[candidate.referral_id]]
             effect = replay_placement(past, prototypes[old], candidate.score)
             covers.append(
@@ -222,7 +195,7 @@ def build_covers(
                     effect.saved_gbp * POINTS_PER_GBP + effect.score,
                 )
             )
-    return [profiles[i] for i in kept], covers
+    return [profiles[i] for i in kept], covers, by_profile
 
 
 def choose_profiles(
@@ -233,7 +206,7 @@ def choose_profiles(
     *,
     usual_limit: int = 3,
     time_limit_s: float = 10.0,
-    workers: int = 2,
+    workers: int = 1,
     progress: Callable[[str], None] | None = None,
 ) -> list[BudgetStep]:
     """Budgets 1..``budget``, each adding to the last; stops early once a budget gains nothing.

@@ -19,6 +19,8 @@ from matching.domain import Candidate, Household, HouseholdId, ReferralId
 from matching.gaps import PastReferral, Shortfall
 from matching.policy import Policy
 from matching.recruit_profiles import SIBLING_HOUSEHOLD_FROM
+from matching.recruit_solve import first_priority_weight, maximise_in_order
+from matching.recruit_time import day_span, interval_cliques
 from sufficiency.domain import PlacementType
 
 logger = logging.getLogger(__name__)
@@ -151,54 +153,17 @@ def _add_time_capacity(
         by_household.setdefault(candidate.household_id, []).append(index)
     for household_id, indexes in by_household.items():
         household = households[household_id]
-        days = sorted({by_id[candidates[i].referral_id].referral.start_date for i in indexes})
-        sets = {
-            frozenset(i for i in indexes if _occupies(by_id[candidates[i].referral_id], d))
-            for d in days
-        }
-        for active in maximal_sets(sets):
-            model.Add(
-                sum(candidates[i].places_used * chosen[i] for i in sorted(active))
-                <= household.approved_places
-            )
-            if household.approved_places > usual_limit and not household.usual_limit_exemption:
-                model.AddAtMostOne(chosen[i] for i in sorted(active))
-
-
-def maximal_sets(sets: set[frozenset[int]]) -> list[frozenset[int]]:
-    """The sets no other set contains: a day whose children all overlap another's adds nothing."""
-    kept: list[frozenset[int]] = []
-    for candidate in sorted((s for s in sets if s), key=len, reverse=True):
-        if not any(candidate <= other for other in kept):
-            kept.append(candidate)
-    return kept
-
-
-def _occupies(past: PastReferral, day) -> bool:
-    """Whether the children would be living there on ``day`` (a placement lasts at least a day)."""
-    start = past.referral.start_date
-    return start <= day and (day < past.ends_on or day == start)
-
-
-def _solve(
-    model: cp_model.CpModel, time_limit_s: float, workers: int
-) -> tuple[cp_model.CpSolver, str]:
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = time_limit_s
-    solver.parameters.num_workers = workers
-    solver.parameters.cp_model_presolve = False  # slower than the search on many overlap rows
-    status = solver.Solve(model)
-    if status == cp_model.OPTIMAL:
-        return solver, "optimal"
-    if status == cp_model.FEASIBLE:
-        return solver, "feasible"
-    if status == cp_model.MODEL_INVALID:
-        logger.error("replay model invalid: %s", model.Validate())  # a bug, not an input problem
-    else:
-        logger.warning(
-            "replay solver status %s within %.1f s", solver.StatusName(status), time_limit_s
-        )
-    return solver, "unknown"
+        one_group = household.approved_places > usual_limit and not household.usual_limit_exemption
+        spans = [day_span(by_id[candidates[i].referral_id]) for i in indexes]
+        for clique in interval_cliques(spans):
+            active = [indexes[k] for k in clique]
+            if sum(candidates[i].places_used for i in active) > household.approved_places:
+                model.Add(
+                    sum(candidates[i].places_used * chosen[i] for i in active)
+                    <= household.approved_places
+                )
+            if one_group and len(active) > 1:
+                model.AddAtMostOne(chosen[i] for i in active)
 
 
 def replay(
@@ -208,8 +173,9 @@ def replay(
     *,
     context: MatchContext | None = None,
     start_from: ReplayEffect | None = None,
+    candidates: Sequence[Candidate] | None = None,
     time_limit_s: float = 10.0,
-    workers: int = 2,
+    workers: int = 1,
     progress: Progress | None = None,
 ) -> ReplayEffect:
     """Which unmet past referrals the new households would have taken, best first.
@@ -223,7 +189,10 @@ def replay(
     context : located households and homes (built if None).
     start_from : the replay of a subset of ``households``; it is kept if the solver finds
         nothing better in time, so adding households never makes the replay worse.
+    candidates : ``better_candidates`` for these households, when already known (the
+        optimiser's, for households built from its profiles); found here if None.
     time_limit_s : per solver stage [s].
+    workers : CP-SAT workers (one is fastest for these small models).
 
     Returns
     -------
@@ -239,9 +208,11 @@ def replay(
     ids = tuple(h.household_id for h in households)
     if not unmet or not households:
         return ReplayEffect(ids)
-    if context is None or not context.matches(households):
-        context = build_context(households, [p.referral for p in unmet], schools={})
-    candidates = better_candidates(unmet, context, policy)
+    if candidates is None:
+        if context is None or not context.matches(households):
+            context = build_context(households, [p.referral for p in unmet], schools={})
+        candidates = better_candidates(unmet, context, policy)
+    candidates = list(candidates)
     by_id = {p.referral.referral_id: p for p in unmet}
     by_household = {h.household_id: h for h in households}
     effects = [
@@ -264,7 +235,7 @@ def replay(
 def _optimise(
     candidates, effects, by_id, by_household, policy, start_from, time_limit_s, workers
 ) -> ReplayEffect:
-    """Two stages: most children better placed, then (holding that) most saved and score."""
+    """Most children better placed, then (holding that) most saved and score."""
     model = cp_model.CpModel()
     chosen = {i: model.NewBoolVar(f"x{i}") for i in range(len(candidates))}
     by_referral: dict[ReferralId, list[int]] = {}
@@ -278,21 +249,22 @@ def _optimise(
         before = {(p.referral_id, p.household_id) for p in start_from.placements}
         for i, c in enumerate(candidates):
             model.AddHint(chosen[i], int((c.referral_id, c.household_id) in before))
-    children = sum(e.children * chosen[i] for i, e in enumerate(effects))
-    model.Maximize(children)
-    solver, status = _solve(model, time_limit_s, workers)
-    if status == "unknown":
-        return ReplayEffect((), (), status)
-    model.Add(children >= round(solver.ObjectiveValue()))
-    model.ClearHints()
-    for i in chosen:
-        model.AddHint(chosen[i], solver.BooleanValue(chosen[i]))
-    model.Maximize(
-        sum((e.saved_gbp * POINTS_PER_GBP + e.score) * chosen[i] for i, e in enumerate(effects))
+    values = [e.saved_gbp * POINTS_PER_GBP + e.score for e in effects]
+    solver, status = maximise_in_order(
+        model,
+        sum(e.children * chosen[i] for i, e in enumerate(effects)),
+        sum(v * chosen[i] for i, v in enumerate(values)),
+        weight=first_priority_weight(
+            (c.referral_id, v) for c, v in zip(candidates, values, strict=True)
+        ),
+        first_bound=sum(e.children for e in effects),
+        variables=list(chosen.values()),
+        time_limit_s=time_limit_s,
+        workers=workers,
+        what="replay",
+        one_solve=False,
     )
-    second, second_status = _solve(model, time_limit_s, workers)
-    if second_status == "unknown":
-        second, second_status = solver, "feasible"
-    picked = tuple(e for i, e in enumerate(effects) if second.BooleanValue(chosen[i]))
-    overall = "optimal" if status == second_status == "optimal" else "feasible"
-    return ReplayEffect((), tuple(sorted(picked, key=lambda p: p.referral_id)), overall)
+    if solver is None:
+        return ReplayEffect((), (), "unknown")
+    picked = tuple(e for i, e in enumerate(effects) if solver.BooleanValue(chosen[i]))
+    return ReplayEffect((), tuple(sorted(picked, key=lambda p: p.referral_id)), status)
