@@ -233,3 +233,26 @@ def test_users_commands(tmp_path) -> None:
     changed = run(main, ["users", "set", "a.khan", "--disable", "--database", database])
     assert changed.stdout == "Updated a.khan: disabled (tokens revoked).\n"
     assert user_for_token(Store(database), token) is None
+
+
+def test_serve_demo_creates_one_user_per_role_and_prints_passwords(tmp_path, monkeypatch):
+    import flask
+
+    from webapp.cli import main
+    from webapp.store import Store
+
+    monkeypatch.setattr(flask.Flask, "run", lambda self, **kw: None)
+    monkeypatch.setattr("webapp.commands._load_demo", lambda store, seed: None)  # speed
+    database = str(tmp_path / "demo.sqlite3")
+    result = CliRunner().invoke(main, ["serve", "--demo", "--database", database])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == "Demo users (synthetic data only; passwords shown once, never reuse them):"
+    users = {line.split()[0]: line.split() for line in lines[1:]}
+    assert {name: parts[1] for name, parts in users.items()} == {
+        "officer": "placements-officer", "fostering": "fostering-manager",
+        "commissioner": "commissioner", "admin": "administrator",
+    }  # fmt: skip
+    assert authenticate(Store(database), "admin", users["admin"][2]).role == Role.ADMINISTRATOR
+    again = CliRunner().invoke(main, ["serve", "--demo", "--database", database])
+    assert "Demo users" not in again.stdout  # created once, never printed again
