@@ -35,6 +35,7 @@ SCREENSHOTS = ROOT / "tests" / "artifacts" / "screenshots"
 AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 #: The live server's administrator (synthetic; this password exists only in tests).
 E2E_USER, E2E_PASSWORD = "e2e.admin", "correct horse battery staple"
+LIVE_APP = None  # the live server's app, for tests that add users to its store
 
 
 def _install_chromium() -> str:
@@ -75,6 +76,8 @@ def live_server(tmp_path_factory):
     from webapp.users import add_user
 
     add_user(open_store(app), E2E_USER, "administrator", E2E_PASSWORD, "Test administrator")
+    global LIVE_APP
+    LIVE_APP = app
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
