@@ -101,7 +101,7 @@ def _from_library(names: list[str], errors: list[FieldError]) -> dict[str, objec
                 )
             )
         elif entry.scenario is None:
-            errors.extend(e for e in entry.errors if isinstance(e, FieldError))
+            errors.extend(_on_field("files", entry.errors))
         else:
             found[name] = entry.scenario
     return found
@@ -133,11 +133,13 @@ def _uploaded(upload: tuple[str, bytes] | None, errors: list[FieldError]):
             FieldError(SOURCE, None, "scenario_file", "The scenario file must be UTF-8 text (TOML)")
         )
     except ScenarioError as error:
-        errors.extend(
-            e if isinstance(e, FieldError) else FieldError(filename, None, "scenario_file", str(e))
-            for e in error.errors
-        )
+        errors.extend(_on_field("scenario_file", error.errors))
     return None
+
+
+def _on_field(field: str, problems) -> list[FieldError]:
+    """A file's problems as errors on one form field, each keeping its file, line and key."""
+    return [FieldError(SOURCE, None, field, str(problem)) for problem in problems]
 
 
 def parse_comparison_request(values, upload: tuple[str, bytes] | None = None) -> ComparisonRequest:
@@ -191,7 +193,11 @@ def parse_comparison_request(values, upload: tuple[str, bytes] | None = None) ->
     scenarios = [s for key, s in ordered if key == baseline] + [
         s for k, s in ordered if k != baseline
     ]
-    check_comparable(scenarios, 0)
+    try:
+        check_comparable(scenarios, 0)
+    except ScenarioError as error:
+        field = "scenario_file" if uploaded is not None else "files"
+        raise InputDataError(_on_field(field, error.errors)) from error
     seed = seed if seed_given else scenarios[0].uncertainty.seed
     return ComparisonRequest(tuple(scenarios), runs, seed)
 
