@@ -64,6 +64,11 @@ def outcome_probabilities(move_rate: np.ndarray, exit_rate: np.ndarray, days: fl
     numpy.ndarray
         Shape (..., types, types + routes); each row sums to 1.
     """
+    return transient_rows(expm(generator(move_rate, exit_rate) * days), move_rate.shape[-1])
+
+
+def generator(move_rate: np.ndarray, exit_rate: np.ndarray) -> np.ndarray:
+    """Rate matrix [1/day] over types then routes (routes absorbing), shape (..., size, size)."""
     n_types, n_routes = move_rate.shape[-1], exit_rate.shape[-1]
     size = n_types + n_routes
     q = np.zeros((*move_rate.shape[:-2], size, size))
@@ -71,8 +76,12 @@ def outcome_probabilities(move_rate: np.ndarray, exit_rate: np.ndarray, days: fl
     q[..., np.arange(n_types), np.arange(n_types)] = 0.0
     q[..., :n_types, n_types:] = exit_rate
     q[..., np.arange(n_types), np.arange(n_types)] = -q[..., :n_types, :].sum(axis=-1)
-    p = expm(q * days)[..., :n_types, :]
-    p = np.clip(p, 0.0, None)
+    return q
+
+
+def transient_rows(transition: np.ndarray, n_types: int) -> np.ndarray:
+    """The rows of a transition matrix starting in a type, cleaned to sum to 1."""
+    p = np.clip(transition[..., :n_types, :], 0.0, None)
     return p / p.sum(axis=-1, keepdims=True)
 
 
