@@ -55,11 +55,21 @@ def recruit_inputs(data, stored):
         households=tuple(data.households()),
         as_of=stored.start,
         la_code=data.council_la_code,
-        area_name=data.council_name or "the council's area",
+        area_name=area_name(data.council_la_code) or data.council_name or "the council's area",
         policy=data.policy,
         unit_costs_gbp={p: costs.weekly_cost_gbp(p) for p in costs.costs},
         source="the service's store",
     )
+
+
+def area_name(la_code: str) -> str:
+    """The LA's own name for the targets' words ("anywhere in Haringey"); '' if unknown."""
+    from webapp.sources import gazetteer
+
+    try:
+        return gazetteer().local_authority(la_code).la_name if la_code else ""
+    except (KeyError, ValueError):
+        return ""
 
 
 def current_gaps(data, years: int = DEFAULT_YEARS) -> Gaps:
