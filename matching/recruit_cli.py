@@ -1,7 +1,8 @@
 """Command-line adapter: ``placement-planner recruit`` (targets, replayed effect, map table).
 
-Thin wrapper: builds the inputs (``matching.recruit_data``), runs the gap analysis and
-``recommend_recruitment``, prints text or JSON and writes the exports. Exit code 2 on bad input.
+Thin wrapper: builds the inputs (``matching.recruit_data``): the SSDA903 history, recorded
+decisions and open referrals; runs the gap analysis and ``recommend_recruitment``, prints text
+or JSON and writes the exports. Exit code 2 on bad input.
 """
 
 from __future__ import annotations
@@ -12,25 +13,18 @@ from pathlib import Path
 
 import click
 
-from matching.gaps import GapAnalysis, analyse_gaps, growth_from_forecast, project_gaps
-from matching.recruit import RecruitmentPlan, recommend_recruitment
+from matching.gaps import GapSource, analyse_gaps
+from matching.recruit import recommend_recruitment
 from matching.recruit_data import (
     RecruitInputs,
     demo_inputs,
     district_anchors,
-    file_inputs,
+    gap_referrals,
     in_house_weekly_cost_gbp,
-    past_referrals,
 )
-from matching.recruit_export import (
-    as_records,
-    need_table,
-    projected_table,
-    returns_table,
-    targets_table,
-    write_csv,
-    write_xlsx,
-)
+from matching.recruit_export import need_table, plan_json, targets_table, write_csv, write_xlsx
+from matching.recruit_files import file_inputs
+from matching.recruit_projection import project_analysis
 from matching.recruit_report import district_centres, report_text
 from sufficiency.errors import InputDataError
 
@@ -50,45 +44,48 @@ def _fail(error: InputDataError, as_json: bool) -> None:
     raise SystemExit(2)
 
 
-def _inputs(ssda903, households, as_of, la_code, policy) -> RecruitInputs:
+def _inputs(ssda903, households, casework, as_of, la_code, policy) -> RecruitInputs:
+    referrals, decisions, children = casework
     if bool(ssda903) != bool(households):
         raise InputDataError(
             ["--ssda903 and --households go together: pass both, or neither for the demo council"]
         )
+    if (referrals or decisions or children) and not ssda903:
+        raise InputDataError(
+            [
+                "--referrals, --decisions and --children go with --ssda903 and --households "
+                "(the demo council has its own)"
+            ]
+        )
+    if decisions and not referrals:
+        raise InputDataError(["--decisions needs --referrals: the referrals they decided"])
     if ssda903:
         return file_inputs(
-            [Path(p) for p in ssda903], Path(households), as_of, la_code or "", policy, _say
+            [Path(p) for p in ssda903],
+            Path(households),
+            as_of,
+            la_code or "",
+            policy,
+            _say,
+            Path(referrals) if referrals else None,
+            Path(decisions) if decisions else None,
+            Path(children) if children else None,
         )
     return demo_inputs(as_of, policy, _say)
 
 
-def _project(
-    analysis: GapAnalysis,
-    inputs: RecruitInputs,
-    scenario: str | None,
-    months: int,
-    runs: int,
-    seed: int,
-) -> GapAnalysis:
-    """Scale the unmet need by the forecast's change per age band (the scenario's, if given)."""
-    from sufficiency.scenario_demand import FittedDemand
-
-    adjustments, name = None, "baseline forecast"
-    demand = FittedDemand(inputs.history, inputs.as_of)
-    if scenario:
-        from sufficiency.scenario_file import load_scenario
-        from sufficiency.scenarios import demand_adjustments
-
-        loaded = load_scenario(scenario)
-        adjustments, name = demand_adjustments(loaded, demand), f"scenario {loaded.name!r}"
-    _say(f"forecasting {months} months ({runs} runs, seed {seed}) for the projection")
-    forecast = demand.simulate(adjustments, months, runs, seed)
-    note = (
-        f"{name}, {months} months ahead, {runs} runs, seed {seed}: "
-        "recent unmet need a year scaled by each "
-        "age band's forecast change in children in foster care and children's homes"
-    )
-    return project_gaps(analysis, growth_from_forecast(forecast, months), note)
+def _sources(text: str) -> tuple[GapSource, ...]:
+    names = [n.strip().lower() for n in text.split(",") if n.strip()]
+    known = {str(s): s for s in GapSource}
+    unknown = [n for n in names if n not in known]
+    if unknown or not names:
+        raise InputDataError(
+            [
+                f"--sources: {', '.join(unknown) or 'nothing'} is not a gap source; "
+                f"use one or more of {', '.join(known)} separated by commas"
+            ]
+        )
+    return tuple(known[n] for n in names)
 
 
 @click.command("recruit")
@@ -124,6 +121,31 @@ def _project(
     type=click.Path(exists=True, dir_okay=False),
     default=None,
     help="households.csv/.xlsx (for the in-house weekly cost).",
+)
+@click.option(
+    "--referrals",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="referrals.csv/.xlsx: today's open referrals (and those the decisions answer).",
+)
+@click.option(
+    "--decisions",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="decisions.csv/.xlsx: recorded placement decisions (with --referrals).",
+)
+@click.option(
+    "--children",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="children.csv/.xlsx: who lives in which household now (the vacancies open "
+    "referrals are allocated to).",
+)
+@click.option(
+    "--sources",
+    default="history,decision,open",
+    show_default=True,
+    help="Gap sources to use, separated by commas: history, decision, open.",
 )
 @click.option(
     "--la-code",
@@ -194,6 +216,10 @@ def recruit(
     as_of,
     ssda903,
     households,
+    referrals,
+    decisions,
+    children,
+    sources,
     la_code,
     policy,
     project,
@@ -209,17 +235,22 @@ def recruit(
 ) -> None:
     """Which foster households to recruit, and where, to meet the need the council could not."""
     try:
-        inputs = _inputs(ssda903, households, as_of.date() if as_of else None, la_code, policy)
-        past = past_referrals(inputs, years)
+        chosen = _sources(sources)
+        casework = (referrals, decisions, children)
+        day = as_of.date() if as_of else None
+        inputs = _inputs(ssda903, households, casework, day, la_code, policy)
+        past, notes = gap_referrals(inputs, years, chosen, _say)
         window_start = inputs.as_of - dt.timedelta(days=round(365 * years))
         analysis = analyse_gaps(past, inputs.as_of, window_start)
         if project or scenario:
-            analysis = _project(analysis, inputs, scenario, months, runs, seed)
+            analysis = project_analysis(analysis, inputs, scenario, (months, runs, seed), _say)
     except InputDataError as error:
         _fail(error, as_json)
         return
+    for note in notes:
+        _say(note)
     _say(
-        f"{len(analysis.unmet)} of {len(past)} past referrals fell short; "
+        f"{len(analysis.unmet)} of {len(past)} referrals fell short; "
         f"choosing up to {budget} households"
     )
     anchors = district_anchors({p.district for p in analysis.unmet}, inputs.la_code)
@@ -236,9 +267,10 @@ def recruit(
     centres = district_centres([c.key for c in analysis.by_district])
     _write(plan, analysis, centres, csv_path, districts_csv, xlsx)
     if as_json:
-        click.echo(json.dumps(_json(plan, analysis, centres, inputs), indent=2))
+        body = plan_json(plan, analysis, centres, inputs, notes)
+        click.echo(json.dumps(body, indent=2))
     else:
-        click.echo(report_text(plan, analysis, inputs.area_name, inputs.source))
+        click.echo(report_text(plan, analysis, inputs.area_name, inputs.source, notes))
 
 
 def _write(plan, analysis, centres, csv_path, districts_csv, xlsx) -> None:
@@ -249,34 +281,6 @@ def _write(plan, analysis, centres, csv_path, districts_csv, xlsx) -> None:
         _say(f"wrote {write_csv(table, districts_csv)}")
     if xlsx:
         _say(f"wrote {write_xlsx(plan, analysis, centres, xlsx)}")
-
-
-def _json(
-    plan: RecruitmentPlan, analysis: GapAnalysis, centres, inputs: RecruitInputs
-) -> dict[str, object]:
-    return {
-        "ok": True,
-        "source": inputs.source,
-        "area": inputs.area_name,
-        "as_of": inputs.as_of.isoformat(),
-        "window_start": analysis.window_start.isoformat(),
-        "budget": plan.budget,
-        "past_referrals": len(analysis.past),
-        "unmet_referrals": len(analysis.unmet),
-        "unmet_total": analysis.total.as_dict(),
-        "targets": as_records(targets_table(plan)),
-        "returns": as_records(returns_table(plan)),
-        "unmet_by_district": as_records(need_table(analysis.by_district, "district", centres)),
-        "unmet_by_age_band": as_records(need_table(analysis.by_age_band, "age_band")),
-        "unmet_by_need": as_records(need_table(analysis.by_need, "need")),
-        "unmet_by_sibling_group_size": as_records(
-            need_table(analysis.by_sibling_group_size, "sibling_group_size")
-        ),
-        "projected": as_records(projected_table(analysis)) if analysis.projected else [],
-        "projection_note": analysis.projection_note,
-        "profiles_considered": plan.profiles_considered,
-        "messages": list(plan.messages),
-    }
 
 
 COMMANDS: list[click.Command] = [recruit]

@@ -1,8 +1,9 @@
 """Adapter: the data recruitment targeting runs on, from the demo council or a council's files.
 
-Reads the SSDA903 history (``sufficiency.ssda903``), the households, the unit costs
-(``sufficiency.costs``) and the packaged postcodes (``matching.geo``), and hands the engines
-plain domain objects: past referrals, district anchor postcodes, a policy with the council's area.
+Reads the SSDA903 history (``sufficiency.ssda903``), the households, referrals and decisions,
+the unit costs (``sufficiency.costs``) and the packaged postcodes (``matching.geo``), and hands
+the engines plain domain objects: past referrals from every gap source, district anchor
+postcodes, a policy with the council's area.
 """
 
 from __future__ import annotations
@@ -11,13 +12,12 @@ import dataclasses
 import datetime as dt
 import statistics
 import tempfile
-from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from matching.domain import Household, ProviderType
-from matching.gaps import PastReferral
+from matching.domain import Decision, Household, ProviderType, Referral
+from matching.gaps import GapSource, PastReferral
 from matching.gaps_history import rebuild_referrals
 from matching.policy import Policy, load_policy
 from sufficiency.domain import PlacementType
@@ -39,6 +39,10 @@ class RecruitInputs:
     policy: Policy
     unit_costs_gbp: dict[PlacementType, float]
     source: str
+    referrals: tuple[Referral, ...] = ()
+    """Open and decided referrals (the demo's, or --referrals)."""
+    decisions: tuple[Decision, ...] = ()
+    """Recorded placement decisions (the demo's, or --decisions)."""
 
 
 def demo_inputs(
@@ -64,7 +68,7 @@ def demo_inputs(
         write_demo_files(folder, council)
         say("reading its SSDA903 history")
         history = read_ssda903(Path(folder) / "ssda903", extract_date=council.as_of)
-    return _inputs(
+    inputs = inputs_from(
         history,
         council.households,
         as_of,
@@ -73,31 +77,13 @@ def demo_inputs(
         policy_path,
         "demo council",
     )
+    return dataclasses.replace(inputs, referrals=council.referrals, decisions=council.decisions)
 
 
-def file_inputs(
-    ssda903: Sequence[Path],
-    households: Path,
-    as_of: dt.date | None = None,
-    la_code: str = "",
-    policy_path: Path | None = None,
-    progress: Report | None = None,
+def inputs_from(
+    history, households, as_of, la_code, area_name, policy_path, source
 ) -> RecruitInputs:
-    """A council's own SSDA903 files (with HOME_POST and PL_POST) and households CSV/xlsx."""
-    from matching.carers_csv import read_households
-    from sufficiency.ssda903 import read_ssda903
-
-    say = progress or (lambda message: None)
-    say("reading the SSDA903 files")
-    history = read_ssda903(list(ssda903))
-    homes = tuple(read_households(households).items)
-    as_of = as_of or history.extract_date
-    la_code = la_code or _commonest_la(history)
-    name = _la_name(la_code)
-    return _inputs(history, homes, as_of, la_code, name, policy_path, "files")
-
-
-def _inputs(history, households, as_of, la_code, area_name, policy_path, source) -> RecruitInputs:
+    """The inputs from a history and households: the policy set to the council, unit costs."""
     from sufficiency.costs import load_unit_costs
 
     policy = load_policy(policy_path)
@@ -108,36 +94,6 @@ def _inputs(history, households, as_of, la_code, area_name, policy_path, source)
     return RecruitInputs(
         history, tuple(households), as_of, str(la_code), area_name, policy, unit_costs, source
     )
-
-
-def _la_name(la_code: str) -> str:
-    """The LA's name for the words ("anywhere in Haringey"); a neutral phrase if unknown."""
-    from matching.geo import Gazetteer
-
-    try:
-        return (
-            Gazetteer.default().local_authority(la_code).la_name
-            if la_code
-            else "the council's area"
-        )
-    except KeyError:
-        return f"LA {la_code}"
-
-
-def _commonest_la(history: History) -> str:
-    """The LA most children's homes are in: the council's own area when none is given."""
-    from matching.geo import Gazetteer
-
-    gazetteer = Gazetteer.default()
-    found: Counter[str] = Counter()
-    for child in history.children:
-        for episode in child.episodes[:1]:
-            try:
-                found[gazetteer.locate(episode.home_postcode).la_code] += 1
-            except ValueError:
-                continue
-    found.pop("", None)
-    return found.most_common(1)[0][0] if found else ""
 
 
 def postcode_miles() -> Callable[[str, str], float | None]:
@@ -165,6 +121,51 @@ def past_referrals(inputs: RecruitInputs, years: float) -> tuple[PastReferral, .
         miles=postcode_miles(),
         weekly_cost_gbp=inputs.unit_costs_gbp,
     )
+
+
+def gap_referrals(
+    inputs: RecruitInputs,
+    years: float,
+    sources: Sequence[GapSource] = tuple(GapSource),
+    progress: Report | None = None,
+) -> tuple[tuple[PastReferral, ...], tuple[str, ...]]:
+    """Past referrals from the chosen sources, the casework de-duplicated against the history.
+
+    History: placements in the last ``years`` (``past_referrals``). Decisions: recorded
+    decisions for referrals starting in those years (``gaps_casework.decision_gaps``). Open:
+    today's open referrals as the allocator would place them (``open_referral_gaps``).
+    Returns the referrals and notes on what the de-duplication left out.
+    """
+    from matching.context import build_context
+    from matching.gaps_casework import decision_gaps, merge_sources, open_referral_gaps
+
+    say = progress or (lambda message: None)
+    history = past_referrals(inputs, years) if GapSource.HISTORY in sources else ()
+    window_start = inputs.as_of - dt.timedelta(days=round(365 * years))
+    wanted_decisions = GapSource.DECISION in sources and bool(inputs.decisions)
+    wanted_open = GapSource.OPEN in sources and any(r.status == "open" for r in inputs.referrals)
+    if not (wanted_decisions or wanted_open):
+        return merge_sources(history, ())
+    say(f"locating {len(inputs.households)} households and {len(inputs.referrals)} referrals")
+    context = build_context(inputs.households, inputs.referrals, schools={})
+    casework: list[PastReferral] = []
+    common = {"as_of": inputs.as_of, "unit_costs_gbp": inputs.unit_costs_gbp, "context": context}
+    if wanted_decisions:
+        say(f"reading {len(inputs.decisions)} recorded decisions")
+        casework += decision_gaps(
+            inputs.referrals,
+            inputs.decisions,
+            inputs.households,
+            inputs.policy,
+            since=window_start,
+            **common,
+        )
+    if wanted_open:
+        say("allocating today's open referrals to see which no household can take well")
+        casework += open_referral_gaps(
+            inputs.referrals, inputs.households, inputs.policy, progress=say, **common
+        )
+    return merge_sources(history, casework)
 
 
 def in_house_weekly_cost_gbp(inputs: RecruitInputs) -> float:

@@ -11,7 +11,7 @@ import csv
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from matching.gaps import GapAnalysis, NeedCount, Shortfall
+from matching.gaps import GapAnalysis, GapSource, NeedCount, Shortfall
 from matching.recruit import RecruitmentPlan
 
 Row = list[object]
@@ -74,6 +74,7 @@ def returns_table(plan: RecruitmentPlan) -> list[Row]:
             "extra_children",
             "children_brought_within_20_miles",
             "sibling_groups_kept_together",
+            "open_referral_children_placed",
             "agency_weeks_avoided",
             "residential_weeks_avoided",
             "saved_gbp",
@@ -93,6 +94,7 @@ def returns_table(plan: RecruitmentPlan) -> list[Row]:
                 e.children_better_placed - before_children,
                 e.children_brought_within_20_miles,
                 e.sibling_groups_kept_together,
+                e.open_referrals_placed,
                 round(e.agency_weeks_avoided, 1),
                 round(e.residential_weeks_avoided, 1),
                 e.saved_gbp,
@@ -109,11 +111,13 @@ def need_table(
     key_name: str,
     centres: Mapping[str, tuple[float, float]] | None = None,
 ) -> list[Row]:
-    """Unmet need per key (district, age band, need or group size), with map centres if given."""
+    """Unmet need per key (district, age band, need, group size or source), with map centres if
+    given. ``children_history``/``_decision``/``_open`` split the children by gap source."""
     head: Row = [
         key_name,
         "referrals",
         "children",
+        *[f"children_{s}" for s in GapSource],
         *[str(s) for s in Shortfall],
         "agency_weeks",
         "residential_weeks",
@@ -127,6 +131,7 @@ def need_table(
             count.key,
             count.referrals,
             count.children,
+            *[count.by_source[str(s)] for s in GapSource],
             *[count.by_shortfall[str(s)] for s in Shortfall],
             round(count.agency_weeks, 1),
             round(count.residential_weeks, 1),
@@ -179,6 +184,7 @@ def write_xlsx(
         ("Targets", targets_table(plan)),
         ("Returns", returns_table(plan)),
         ("Unmet need by district", need_table(analysis.by_district, "district", centres)),
+        ("By source", need_table(analysis.by_source, "source")),
         ("By age band", need_table(analysis.by_age_band, "age_band")),
         ("By need", need_table(analysis.by_need, "need")),
         ("By sibling group size", need_table(analysis.by_sibling_group_size, "sibling_group_size")),
@@ -203,3 +209,40 @@ def as_records(rows: Sequence[Row]) -> list[dict[str, object]]:
     """A table as a list of dicts keyed by its header (for JSON)."""
     head = [str(h) for h in rows[0]]
     return [dict(zip(head, row, strict=True)) for row in rows[1:]]
+
+
+def plan_json(
+    plan: RecruitmentPlan,
+    analysis: GapAnalysis,
+    centres: Mapping[str, tuple[float, float]],
+    inputs: object,
+    notes: Sequence[str] = (),
+) -> dict[str, object]:
+    """The whole plan as the JSON body of ``placement-planner recruit --json`` (and the API).
+
+    ``inputs`` is a ``matching.recruit_data.RecruitInputs`` (its source, area and date).
+    """
+    return {
+        "ok": True,
+        "source": inputs.source,  # type: ignore[attr-defined]
+        "area": inputs.area_name,  # type: ignore[attr-defined]
+        "as_of": analysis.as_of.isoformat(),
+        "window_start": analysis.window_start.isoformat(),
+        "budget": plan.budget,
+        "past_referrals": len(analysis.past),
+        "unmet_referrals": len(analysis.unmet),
+        "unmet_total": analysis.total.as_dict(),
+        "unmet_by_source": as_records(need_table(analysis.by_source, "source")),
+        "targets": as_records(targets_table(plan)),
+        "returns": as_records(returns_table(plan)),
+        "unmet_by_district": as_records(need_table(analysis.by_district, "district", centres)),
+        "unmet_by_age_band": as_records(need_table(analysis.by_age_band, "age_band")),
+        "unmet_by_need": as_records(need_table(analysis.by_need, "need")),
+        "unmet_by_sibling_group_size": as_records(
+            need_table(analysis.by_sibling_group_size, "sibling_group_size")
+        ),
+        "projected": as_records(projected_table(analysis)) if analysis.projected else [],
+        "projection_note": analysis.projection_note,
+        "profiles_considered": plan.profiles_considered,
+        "messages": [*notes, *plan.messages],
+    }

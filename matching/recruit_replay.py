@@ -16,7 +16,7 @@ from ortools.sat.python import cp_model
 from matching.allocation_candidates import generate_candidates
 from matching.context import MatchContext, build_context
 from matching.domain import Candidate, Household, HouseholdId, ReferralId
-from matching.gaps import PastReferral, Shortfall
+from matching.gaps import GapSource, PastReferral, Shortfall
 from matching.policy import Policy
 from matching.recruit_profiles import SIBLING_HOUSEHOLD_FROM
 from matching.recruit_solve import first_priority_weight, maximise_in_order
@@ -47,6 +47,8 @@ class ReplayPlacement:
     """Actual placements' cost minus the household's weekly cost for the same weeks [GBP]."""
     score: int
     """The shortlist's weighted score of the household for the referral [points]."""
+    source: GapSource = GapSource.HISTORY
+    """Where the referral's gap was found (an open referral of today, a decision, history)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +74,11 @@ class ReplayEffect:
     def sibling_groups_kept_together(self) -> int:
         """Sibling groups that were split and would have lived together [groups]."""
         return sum(1 for p in self.placements if Shortfall.SPLIT in p.fixed)
+
+    @property
+    def open_referrals_placed(self) -> int:
+        """Children of today's open referrals who would have a local in-house home [children]."""
+        return sum(p.children for p in self.placements if p.source == GapSource.OPEN)
 
     @property
     def agency_weeks_avoided(self) -> float:
@@ -102,7 +109,7 @@ class ReplayEffect:
 
 def replay_placement(past: PastReferral, household: Household, score: int) -> ReplayPlacement:
     """The effect of one past referral going to one new household (solver-free)."""
-    weeks = sum(p.weeks(past.as_of) for p in past.placements)
+    weeks = past.weeks
     return ReplayPlacement(
         referral_id=past.referral.referral_id,
         household_id=household.household_id,
@@ -112,6 +119,7 @@ def replay_placement(past: PastReferral, household: Household, score: int) -> Re
         residential_weeks=past.weeks_in(PlacementType.CHILDRENS_HOME),
         saved_gbp=round(past.cost_gbp - weeks * household.weekly_cost_gbp),
         score=score,
+        source=past.source,
     )
 
 

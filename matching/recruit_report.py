@@ -5,9 +5,9 @@ Formatting only (and one geography look-up for district centres); no solving.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
-from matching.gaps import GapAnalysis, NeedCount, Shortfall
+from matching.gaps import GapAnalysis, GapSource, NeedCount, Shortfall
 from matching.recruit import RecruitmentPlan
 
 
@@ -30,34 +30,59 @@ def _money(value: float) -> str:
     return f"GBP {value:,.0f}"
 
 
-def _line(count: NeedCount) -> str:
-    shortfalls = ", ".join(
+#: How the text names each gap source.
+SOURCE_NAMES = {
+    GapSource.HISTORY: "placement history",
+    GapSource.DECISION: "recorded decisions",
+    GapSource.OPEN: "open referrals today",
+}
+
+
+def _shortfall_words(count: NeedCount) -> str:
+    return ", ".join(
         f"{count.by_shortfall[str(s)]} {s}" for s in Shortfall if count.by_shortfall[str(s)]
     )
+
+
+def _line(count: NeedCount, by_source: bool) -> str:
+    """One row; with ``by_source``, the children from history / decisions / open referrals."""
+    split = ""
+    if by_source:
+        split = "  [" + "/".join(f"{count.by_source[str(s)]:>3}" for s in GapSource) + "]"
     return (
         f"  {count.key:<30} {count.children:>4} children in {count.referrals:>3} referrals"
-        f"  ({shortfalls or 'none'})"
+        f"{split}  ({_shortfall_words(count) or 'none'})"
     )
 
 
 def _gap_lines(analysis: GapAnalysis) -> list[str]:
     total = analysis.total
     lines = [
-        f"Unmet need: {len(analysis.unmet)} of {len(analysis.past)} past referrals "
+        f"Unmet need: {len(analysis.unmet)} of {len(analysis.past)} referrals "
         f"({total.children} children) "
         "fell short of a local in-house home with their siblings:",
-        "  " + ", ".join(f"{total.by_shortfall[str(s)]} {s}" for s in Shortfall),
+        "  " + _shortfall_words(total),
         f"  {total.agency_weeks:,.0f} child-weeks in agency care, "
         f"{total.residential_weeks:,.0f} in children's "
         f"homes; {_money(total.cost_gbp)} to date",
+        "",
+        "By source:",
+        *[
+            f"  {SOURCE_NAMES[GapSource(row.key)]:<30} {row.children:>4} children in "
+            f"{row.referrals:>3} referrals  ({_shortfall_words(row) or 'none'})"
+            for row in analysis.by_source
+        ],
     ]
+    by_source = any(row.key != GapSource.HISTORY for row in analysis.by_source)
+    if by_source:
+        lines += ["", "Children per source in [history/decisions/open] below."]
     for title, rows in (
         ("By age band", analysis.by_age_band),
         ("By need", analysis.by_need),
         ("By sibling group size", analysis.by_sibling_group_size),
         ("By home postcode district (the map)", analysis.by_district[:10]),
     ):
-        lines += ["", f"{title}:"] + [_line(r) for r in rows]
+        lines += ["", f"{title}:"] + [_line(r, by_source) for r in rows]
     if analysis.projected:
         lines += ["", f"Projected ({analysis.projection_note}):"]
         lines += [
@@ -81,7 +106,8 @@ def _plan_lines(plan: RecruitmentPlan) -> list[str]:
     lines += [
         "",
         "Replayed effect of the first N households (diminishing returns):",
-        "   N  added   children  +more  within 20mi  siblings  agency wks  home wks   saved GBP",
+        "   N  added   children  +more  within 20mi  siblings  open now  agency wks  home wks"
+        "   saved GBP",
     ]
     before = 0
     for step in plan.steps:
@@ -89,18 +115,26 @@ def _plan_lines(plan: RecruitmentPlan) -> list[str]:
         lines.append(
             f"  {step.budget:>2}  {step.household.household_id:<6} {e.children_better_placed:>9} "
             f"{e.children_better_placed - before:>6} {e.children_brought_within_20_miles:>12} "
-            f"{e.sibling_groups_kept_together:>9} {e.agency_weeks_avoided:>11,.0f} "
+            f"{e.sibling_groups_kept_together:>9} {e.open_referrals_placed:>9} "
+            f"{e.agency_weeks_avoided:>11,.0f} "
             f"{e.residential_weeks_avoided:>9,.0f} {e.saved_gbp:>11,}"
         )
         before = e.children_better_placed
     return lines + [f"  {m}" for m in plan.messages]
 
 
-def report_text(plan: RecruitmentPlan, analysis: GapAnalysis, area_name: str, source: str) -> str:
+def report_text(
+    plan: RecruitmentPlan,
+    analysis: GapAnalysis,
+    area_name: str,
+    source: str,
+    notes: Sequence[str] = (),
+) -> str:
     """The whole report: unmet need, targets in words, and the replayed diminishing returns."""
     head = (
         f"Recruitment targeting for {area_name} ({source}): "
         f"placements from {analysis.window_start} "
-        f"to {analysis.as_of}, replayed with new in-house households"
+        f"to {analysis.as_of} and today's casework, replayed with new in-house households"
     )
-    return "\n".join([head, "", *_gap_lines(analysis), *_plan_lines(plan)])
+    notes_lines = [f"  {n}" for n in notes]
+    return "\n".join([head, *notes_lines, "", *_gap_lines(analysis), *_plan_lines(plan)])

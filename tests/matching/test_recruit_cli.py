@@ -52,6 +52,23 @@ def test_demo_json_has_targets_returns_and_the_map_table(demo_json) -> None:
     assert sum(r["children"] for r in body["unmet_by_district"]) == body["unmet_total"]["children"]
 
 
+def test_demo_json_counts_each_gap_source_separately(demo_json) -> None:
+    body, _ = demo_json
+    sources = {row["source"]: row for row in body["unmet_by_source"]}
+    # The demo's five decisions are placements its SSDA903 history holds: counted once, there.
+    assert sorted(sources) == ["history", "open"]
+    assert (
+        "5 recorded decision(s) already in the SSDA903 history: counted once, from it"
+        in (body["messages"])
+    )
+    # 22 of the 25 open referrals fall short (the allocator's answer on the demo's vacancies).
+    assert sources["open"]["referrals"] == 22 and sources["open"]["children_open"] == 31
+    assert sources["open"]["no household could take"] == 14
+    for row in body["unmet_by_district"]:
+        assert row["children"] == sum(row[f"children_{s}"] for s in ("history", "decision", "open"))
+    assert body["unmet_total"]["by_source"]["open"] == 31
+
+
 def test_exports_match_the_json(demo_json) -> None:
     body, folder = demo_json
     with (folder / "targets.csv").open(encoding="utf-8") as handle:
@@ -67,6 +84,7 @@ def test_exports_match_the_json(demo_json) -> None:
         "Targets",
         "Returns",
         "Unmet need by district",
+        "By source",
         "By age band",
         "By need",
         "By sibling group size",
@@ -91,6 +109,16 @@ def test_progress_goes_to_stderr_and_the_report_to_stdout() -> None:
         (
             ["--ssda903", "tests"],
             "--ssda903 and --households go together: pass both, or neither for the demo council",
+        ),
+        (
+            ["--referrals", "pyproject.toml"],
+            "--referrals, --decisions and --children go with --ssda903 and --households (the "
+            "demo council has its own)",
+        ),
+        (
+            ["--sources", "history,gossip"],
+            "--sources: gossip is not a gap source; use one or more of history, decision, open "
+            "separated by commas",
         ),
     ],
 )
@@ -138,3 +166,40 @@ def test_council_files_give_the_same_kind_of_report(tmp_path) -> None:
     # files' extract date.
     assert body["source"] == "files" and body["area"] == "Haringey"
     assert len(body["returns"]) == 1 and body["returns"][0]["children_better_placed"] > 0
+    assert [row["source"] for row in body["unmet_by_source"]] == ["history"]
+
+
+def test_council_files_with_referrals_and_decisions_add_the_casework(tmp_path) -> None:
+    from sufficiency.demo_council import write_demo_files
+
+    write_demo_files(tmp_path)
+    arguments = ["--ssda903", str(tmp_path / "ssda903"), "--households"]
+    arguments += [str(tmp_path / "households.csv"), "--referrals", str(tmp_path / "referrals.csv")]
+    arguments += ["--decisions", str(tmp_path / "decisions.csv"), "--budget", "1", "--json"]
+    arguments += ["--children", str(tmp_path / "children.csv")]
+    result = CliRunner().invoke(recruit, arguments)
+    assert result.exit_code == 0, result.output
+    body = json.loads(result.stdout)
+    sources = {row["source"]: row["referrals"] for row in body["unmet_by_source"]}
+    assert sources["open"] == 22 and "decision" not in sources
+    only_history = CliRunner().invoke(recruit, [*arguments, "--sources", "history"])
+    assert [r["source"] for r in json.loads(only_history.stdout)["unmet_by_source"]] == ["history"]
+
+
+def test_a_referrals_file_with_errors_is_reported_with_row_and_field(tmp_path) -> None:
+    from sufficiency.demo_council import write_demo_files
+
+    write_demo_files(tmp_path)
+    lines = (tmp_path / "referrals.csv").read_text(encoding="utf-8").splitlines()
+    head = lines[0].split(",")
+    row = lines[1].split(",")
+    row[head.index("start_date")] = "next week"
+    (tmp_path / "referrals.csv").write_text("\n".join([lines[0], ",".join(row)]) + "\n")
+    arguments = ["--ssda903", str(tmp_path / "ssda903"), "--households"]
+    arguments += [str(tmp_path / "households.csv"), "--referrals", str(tmp_path / "referrals.csv")]
+    result = CliRunner().invoke(recruit, [*arguments, "--json"])
+    assert result.exit_code == 2
+    errors = json.loads(result.stdout)["errors"]
+    assert [(e["source"], e["row"], e["field"]) for e in errors] == [
+        ("referrals.csv", 1, "start_date")
+    ]
