@@ -96,6 +96,11 @@ def finished_comparison(job_id: str):
     return job.result if job.status == "done" else None
 
 
+def sentence(text: str) -> str:
+    """First letter up, the rest as written ("UASC" stays "UASC")."""
+    return text[:1].upper() + text[1:]
+
+
 def comparison_charts(run) -> dict[str, list]:
     """Bar charts of the headline measures (medians) and a fan chart per scenario."""
     comparison = run.comparison
@@ -103,12 +108,13 @@ def comparison_charts(run) -> dict[str, list]:
     gaps = [r for r in comparison.rows if r.measure.startswith("gap: ")]
     bars = [
         bar_chart(
-            "Sufficiency gap by type of home at the end (median)",
-            [r.measure.removeprefix("gap: ").capitalize() for r in gaps],
-            [(name, [r.values[i].median for r in gaps]) for i, name in enumerate(names)],
+            "Too few places by type of home at the end (median)",
+            [sentence(r.measure.removeprefix("gap: ")) for r in gaps],
+            [(name, [max(r.values[i].median, 0.0) for r in gaps]) for i, name in enumerate(names)],
             unit="children",
-            description="Children needing each type of home minus its places, for each "
-            "scenario: above zero means too few places.",
+            description="Children needing each type of home beyond its places, for each "
+            "scenario (0 when there are enough places; the table gives spare places as "
+            "negative gaps, and the ranges).",
         )
     ]
     for measure, unit, decimals in (
@@ -118,12 +124,12 @@ def comparison_charts(run) -> dict[str, list]:
         row = comparison.row(measure)
         bars.append(
             bar_chart(
-                f"{measure.capitalize()} (median)",
+                f"{sentence(measure)} (median)",
                 names,
-                [(measure.capitalize(), [v.median for v in row.values])],
+                [(sentence(measure), [v.median for v in row.values])],
                 unit=unit,
                 decimals=decimals,
-                description=f"{measure.capitalize()} for each scenario.",
+                description=f"{sentence(measure)} for each scenario.",
             )
         )
     labels = [month_label(d) for d in run.month_ends]
