@@ -54,6 +54,9 @@ class EventCounts:
     ``entries_by_month`` (months, uasc, band) with ``month_ends`` (oldest first);
     ``entry_age_months`` (uasc, age in months) [children]; ``age18_exits`` and
     ``staying_put`` (placement type) [young people leaving at 18 / of them staying put].
+    The ``*_by_group`` arrays split exposure, moves and exits by a leading group axis:
+    0 = children whose period of care began before the window ("stock"), 1 = during it
+    ("entrants"); summed over it they give the plain arrays.
     """
 
     start: dt.date
@@ -67,29 +70,44 @@ class EventCounts:
     entry_age_months: np.ndarray
     age18_exits: np.ndarray
     staying_put: np.ndarray
+    exposure_by_group: np.ndarray | None = None
+    moves_by_group: np.ndarray | None = None
+    exits_by_group: np.ndarray | None = None
 
 
-def _exposure(spells: SpellTable, birthdays: np.ndarray, first: int, last: int) -> np.ndarray:
-    out = np.zeros((2, N_BANDS, N_TYPES))
+def period_starts(spells: SpellTable) -> np.ndarray:
+    """Day (ordinal) each spell's period of care began (spells are in child, time order)."""
+    if spells.start.size == 0:
+        return spells.start.copy()
+    latest_entry = np.maximum.accumulate(np.where(spells.entry, np.arange(spells.start.size), 0))
+    return spells.start[latest_entry]
+
+
+def _exposure(
+    spells: SpellTable, birthdays: np.ndarray, first: int, last: int, group: np.ndarray
+) -> np.ndarray:
+    out = np.zeros((2, 2, N_BANDS, N_TYPES))
     lo = np.maximum(spells.start, first)
     hi = np.minimum(spells.stop, last + 1)
     for band in range(N_BANDS):
         days = np.minimum(hi, birthdays[:, band + 1]) - np.maximum(lo, birthdays[:, band])
         days = np.maximum(days, 0)
-        np.add.at(out, (spells.uasc.astype(int), band, spells.placement), days)
+        np.add.at(out, (group, spells.uasc.astype(int), band, spells.placement), days)
     return out
 
 
-def _events(spells: SpellTable, birthdays: np.ndarray, first: int, last: int):
-    moves = np.zeros((2, N_BANDS, N_TYPES, N_TYPES))
-    exits = np.zeros((2, N_BANDS, N_TYPES, N_ROUTES))
+def _events(spells: SpellTable, birthdays: np.ndarray, first: int, last: int, group: np.ndarray):
+    moves = np.zeros((2, 2, N_BANDS, N_TYPES, N_TYPES))
+    exits = np.zeros((2, 2, N_BANDS, N_TYPES, N_ROUTES))
     inside = (spells.stop > first) & (spells.stop <= last + 1)
     band = _band_on(birthdays, spells.stop - 1)
     uasc = spells.uasc.astype(int)
     sel = inside & (spells.outcome == MOVE)
-    np.add.at(moves, (uasc[sel], band[sel], spells.placement[sel], spells.next_placement[sel]), 1)
+    key = (group[sel], uasc[sel], band[sel], spells.placement[sel])
+    np.add.at(moves, (*key, spells.next_placement[sel]), 1)
     sel = inside & (spells.outcome == EXIT) & (spells.route < N_ROUTES)
-    np.add.at(exits, (uasc[sel], band[sel], spells.placement[sel], spells.route[sel]), 1)
+    key = (group[sel], uasc[sel], band[sel], spells.placement[sel])
+    np.add.at(exits, (*key, spells.route[sel]), 1)
     at18 = inside & (spells.outcome == EXIT) & (spells.route == N_ROUTES)
     age18 = np.bincount(spells.placement[at18], minlength=N_TYPES)
     staying = np.bincount(spells.placement[at18 & spells.staying_put], minlength=N_TYPES)
@@ -142,18 +160,23 @@ def count_events(spells: SpellTable, end: dt.date, months: int) -> EventCounts:
     edges = np.array([d.toordinal() + 1 for d in month_ends], dtype=np.int64)
     first, last = int(edges[0]), end.toordinal()
     birthdays = _birthdays(spells.born)
-    moves, exits, age18, staying = _events(spells, birthdays, first, last)
+    group = (period_starts(spells) >= first).astype(np.int64)
+    moves, exits, age18, staying = _events(spells, birthdays, first, last, group)
     entries, by_month, entry_ages = _entries(spells, birthdays, edges)
+    exposure = _exposure(spells, birthdays, first, last, group)
     return EventCounts(
         start=dt.date.fromordinal(first),
         end=end,
-        exposure_days=_exposure(spells, birthdays, first, last),
-        moves=moves,
-        exits=exits,
+        exposure_days=exposure.sum(axis=0),
+        moves=moves.sum(axis=0),
+        exits=exits.sum(axis=0),
         entries=entries,
         entries_by_month=by_month,
         month_ends=tuple(month_ends[1:]),
         entry_age_months=entry_ages,
         age18_exits=age18,
         staying_put=staying,
+        exposure_by_group=exposure,
+        moves_by_group=moves,
+        exits_by_group=exits,
     )

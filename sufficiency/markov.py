@@ -71,7 +71,7 @@ def spread_entrants(entrants: np.ndarray, weights: list[np.ndarray]) -> np.ndarr
 
 
 def _phase_rates(rates: FittedRates, adjustments: DemandAdjustments | None):
-    move, exit_ = rates.move_rate_per_day, rates.exit_rate_per_day
+    move, exit_ = rates.rates_by_group()
     if adjustments is None:
         return move, exit_
     return adjust_rates(move, exit_, adjustments)
@@ -105,29 +105,31 @@ def project(
     """
     ends = month_ends(rates.as_of, horizon_months)
     days = step_days(rates.as_of, ends)
-    pop = np.asarray(start_population, dtype=float).copy()
+    # Group 0: children in care at the start; group 1: children who enter later.
+    pop = np.zeros((2, 2, MAX_AGE_MONTHS, N_TYPES))
+    pop[0] = np.asarray(start_population, dtype=float)
     weights = band_age_weights(rates)
     staying_share = rates.staying_put_share * FOSTERING
     out = {k: [] for k in ("expected", "entries", "exits", "staying_put")}
     for month in range(horizon_months):
         active = adjustments if adjustments and month >= adjustments.start_month_index else None
         move, exit_ = _phase_rates(rates, active)
-        p_full = outcome_probabilities(move, exit_, days[month])[:, BAND_OF_AGE]
+        p_full = outcome_probabilities(move, exit_, days[month])[:, :, BAND_OF_AGE]
         flows = pop[..., None] * p_full
-        pop = flows[..., :N_TYPES].sum(axis=2)
+        pop = flows[..., :N_TYPES].sum(axis=3)
         exits = np.zeros(ROUTE_COUNT)
-        exits[:-1] = flows[..., N_TYPES:].sum(axis=(0, 1, 2))
-        aged_out = pop[:, -1, :].sum(axis=0)
+        exits[:-1] = flows[..., N_TYPES:].sum(axis=(0, 1, 2, 3))
+        aged_out = pop[:, :, -1, :].sum(axis=(0, 1))
         exits[-1] = aged_out.sum()
-        pop = np.concatenate([np.zeros((2, 1, N_TYPES)), pop[:, :-1, :]], axis=1)
+        pop = np.concatenate([np.zeros((2, 2, 1, N_TYPES)), pop[:, :, :-1, :]], axis=2)
         entrants = _expected_entrants(rates, month, active)
-        p_half = outcome_probabilities(move, exit_, days[month] / 2.0)
+        p_half = outcome_probabilities(move[1], exit_[1], days[month] / 2.0)
         placed = np.einsum("ubt,ubtk->ubk", entrants, p_half)
         exits[:-1] += placed[..., N_TYPES:].sum(axis=(0, 1))
-        pop += spread_entrants(placed[..., :N_TYPES], weights)
+        pop[1] += spread_entrants(placed[..., :N_TYPES], weights)
         if active is not None:
             pop = _expected_step_downs(pop, active)
-        out["expected"].append(fine_to_states(pop))
+        out["expected"].append(fine_to_states(pop.sum(axis=0)))
         out["entries"].append(entrants.reshape(-1))
         out["exits"].append(exits)
         out["staying_put"].append(float((aged_out * staying_share).sum()))
@@ -153,12 +155,12 @@ def _expected_step_downs(pop: np.ndarray, adjustments: DemandAdjustments) -> np.
     """Planned moves: ``children_per_year / 12`` a month, taken evenly from the source type."""
     for source, target, per_year in adjustments.step_downs:
         i, j = PLACEMENT_TYPES.index(source), PLACEMENT_TYPES.index(target)
-        available = pop[:, :, i].sum()
+        available = pop[..., i].sum()
         if available <= 0:
             continue
-        moved = pop[:, :, i] * min(1.0, per_year / 12.0 / available)
-        pop[:, :, i] -= moved
-        pop[:, :, j] += moved
+        moved = pop[..., i] * min(1.0, per_year / 12.0 / available)
+        pop[..., i] -= moved
+        pop[..., j] += moved
     return pop
 
 

@@ -14,9 +14,9 @@ import numpy as np
 from sufficiency.dynamics import expm, generator, transient_rows
 from sufficiency.events import N_BANDS, N_ROUTES, N_TYPES
 from sufficiency.mc_draws import binomial_counts, category_counts, draw_each, pick_each
-from sufficiency.mc_population import Population
+from sufficiency.mc_population import STREAMS, Population
 
-_STREAM_CELLS = 2 * N_BANDS * N_TYPES  # coarse cells per run
+_STREAM_CELLS = STREAMS * N_BANDS * N_TYPES  # coarse cells per run
 #: Cells with at most this many leavers in a month are drawn child by child.
 FEW_LEAVERS = 8
 
@@ -91,11 +91,16 @@ def draw_events(
 def entrant_events(
     entrants: np.ndarray, tables: MonthTables, sets: int, rng: np.random.Generator
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Entrants' first half month: (placed by (run, uasc, band, type), exits (runs, routes))."""
+    """Entrants' first half month, at the entrants' (group 1) rates.
+
+    ``entrants`` (runs, uasc, bands, types); returns (placed, same shape) and exits by
+    (runs, routes).
+    """
     runs = entrants.shape[0]
+    per_run = entrants[0].size
     flat = entrants.reshape(-1)
     cells = np.flatnonzero(flat)
-    rows = ((cells // _STREAM_CELLS) % sets) * _STREAM_CELLS + cells % _STREAM_CELLS
+    rows = (cells // per_run % sets) * _STREAM_CELLS + per_run + cells % per_run
     leavers = binomial_counts(flat[cells], tables.leave[rows], rng)
     outcomes = category_counts(leavers, tables.outcome[rows], rng)
     placed = flat.astype(np.int64).copy()
@@ -105,12 +110,15 @@ def entrant_events(
     placed += np.bincount(
         dest.reshape(-1), outcomes[:, :N_TYPES].reshape(-1), minlength=placed.size
     ).astype(np.int64)
-    return placed.reshape(entrants.shape), exits_by_run(cells, outcomes[:, N_TYPES:], runs)
+    exits = exits_by_run(cells, outcomes[:, N_TYPES:], runs, per_run)
+    return placed.reshape(entrants.shape), exits
 
 
-def exits_by_run(cells: np.ndarray, routes: np.ndarray, runs: int) -> np.ndarray:
+def exits_by_run(
+    cells: np.ndarray, routes: np.ndarray, runs: int, per_run: int = _STREAM_CELLS
+) -> np.ndarray:
     """Sum exits (cells, routes) drawn on coarse ``cells`` into (runs, routes)."""
-    index = (cells // _STREAM_CELLS)[:, None] * N_ROUTES + np.arange(N_ROUTES)
+    index = (cells // per_run)[:, None] * N_ROUTES + np.arange(N_ROUTES)
     totals = np.bincount(index.reshape(-1), routes.reshape(-1), minlength=runs * N_ROUTES)
     return totals.astype(np.int64).reshape(runs, N_ROUTES)
 

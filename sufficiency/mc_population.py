@@ -1,8 +1,10 @@
 """The simulated population of every Monte Carlo run: counts per state, and ages in months.
 
-Two views kept in step. ``coarse`` counts children per (run, uasc, band, type): the events
+Two views kept in step. ``coarse`` counts children per (run, stream, band, type), a stream
+being (group, uasc) with group 0 the children in care at the start and 1 those who entered
+since; the events
 are drawn on it, once per non-empty cell. ``fine`` holds the same children by age in months,
-one row per (run, uasc, type) and one column per birth month, so that ageing is free (a
+one row per (run, stream, type) and one column per birth month, so that ageing is free (a
 child never changes column; the columns that are "age 0 .. 215" slide by one each month)
 and children change band and leave at 18 on the right month. Which ages the children
 drawn on the coarse view are is decided by systematic sampling (``sufficiency.mc_draws``).
@@ -17,7 +19,9 @@ from sufficiency.events import N_BANDS, N_TYPES
 from sufficiency.history import BAND_START_MONTHS, MAX_AGE_MONTHS
 from sufficiency.mc_draws import split_by_age, split_by_weights
 
-_STREAM_ROWS = N_BANDS * N_TYPES  # coarse cells per (run, uasc)
+#: Streams per run: (group, uasc), group 0 = in care at the start, 1 = entered since.
+STREAMS = 4
+_STREAM_ROWS = N_BANDS * N_TYPES  # coarse cells per (run, stream)
 #: Cells with at most this many entrants get their ages entrant by entrant.
 FEW_ENTRANTS = 8
 
@@ -36,13 +40,13 @@ class Population:
         self.runs, self.horizon, self.steps = runs, horizon_months, 0
         self.width = horizon_months + MAX_AGE_MONTHS
         by_type = start.transpose(0, 2, 1)  # (2, types, ages)
-        self.fine = np.zeros((runs * 2 * N_TYPES, self.width), dtype=np.int32)
-        view = self.fine.reshape(runs, 2, N_TYPES, self.width)
-        view[..., horizon_months:] = by_type
-        self.coarse = np.zeros((runs, 2, N_BANDS, N_TYPES), dtype=np.int64)
+        self.fine = np.zeros((runs * STREAMS * N_TYPES, self.width), dtype=np.int32)
+        view = self.fine.reshape(runs, STREAMS, N_TYPES, self.width)
+        view[:, :2, :, horizon_months:] = by_type  # group 0
+        self.coarse = np.zeros((runs, STREAMS, N_BANDS, N_TYPES), dtype=np.int64)
         for band in range(N_BANDS):
             lo, hi = BAND_START_MONTHS[band], BAND_START_MONTHS[band + 1]
-            self.coarse[:, :, band, :] = by_type[:, :, lo:hi].sum(axis=-1)
+            self.coarse[:, :2, band, :] = by_type[:, :, lo:hi].sum(axis=-1)
 
     def column(self, age_months: int) -> int:
         """Column of ``fine`` holding children of this age now."""
@@ -60,7 +64,7 @@ class Population:
         another type (the rest left care). ``uniforms`` (3, cells) are random starts.
         """
         flat = self.coarse.reshape(-1)
-        run_uasc, rest = np.divmod(cells, _STREAM_ROWS)
+        run_stream, rest = np.divmod(cells, _STREAM_ROWS)
         band, kind = np.divmod(rest, N_TYPES)
         flat[cells] -= leavers
         dest = (cells - kind)[:, None] + np.arange(N_TYPES)
@@ -69,7 +73,9 @@ class Population:
         )
         for b in np.unique(band):
             sel = np.flatnonzero(band == b)
-            self._move_ages(b, run_uasc[sel], kind[sel], leavers[sel], moves[sel], uniforms[:, sel])
+            self._move_ages(
+                b, run_stream[sel], kind[sel], leavers[sel], moves[sel], uniforms[:, sel]
+            )
 
     def remove_each(
         self, cells: np.ndarray, leavers: np.ndarray, position: np.ndarray, outcome: np.ndarray
@@ -82,14 +88,14 @@ class Population:
         index (moved there) or a route (``types + route``: left care).
         """
         flat = self.coarse.reshape(-1)
-        run_uasc, rest = np.divmod(cells, _STREAM_ROWS)
+        run_stream, rest = np.divmod(cells, _STREAM_ROWS)
         band, kind = np.divmod(rest, N_TYPES)
         cell_of = np.repeat(np.arange(cells.size), leavers)
         moving = outcome < N_TYPES
         flat -= np.bincount(cells, leavers, minlength=flat.size).astype(np.int64)
         arrived = (cells - kind)[cell_of[moving]] + outcome[moving]
         flat += np.bincount(arrived, minlength=flat.size)
-        rows = run_uasc * N_TYPES + kind
+        rows = run_stream * N_TYPES + kind
         first = np.cumsum(leavers) - leavers
         source = np.empty(cell_of.size, dtype=np.int64)
         for b in range(N_BANDS):
@@ -111,11 +117,11 @@ class Population:
         """``fine`` += 1 at each flat index (repeats allowed)."""
         _add_sorted(self.fine.reshape(-1), np.sort(index), 1)
 
-    def _move_ages(self, band, run_uasc, kind, leavers, moves, uniforms) -> None:
+    def _move_ages(self, band, run_stream, kind, leavers, moves, uniforms) -> None:
         """Which ages left and moved in one band: leavers, then movers among them, then each
         destination's share of the movers (every draw systematic over ages)."""
         cols = self.band_columns(band)
-        rows = run_uasc * N_TYPES + kind
+        rows = run_stream * N_TYPES + kind
         block = self.fine[rows, cols]
         gone = split_by_age(block, leavers, uniforms[0])
         self.fine[rows, cols] = block - gone
@@ -126,7 +132,7 @@ class Population:
             sel = np.flatnonzero(want)
             share = split_by_age(movers[sel], want[sel], _shifted(uniforms[2, sel], target))
             movers[sel] -= share
-            self._add_rows(run_uasc[sel] * N_TYPES + target, cols, share)
+            self._add_rows(run_stream[sel] * N_TYPES + target, cols, share)
 
     def _add_rows(self, rows: np.ndarray, cols: slice, counts: np.ndarray) -> None:
         """``fine[rows, cols] += counts`` where ``rows`` is sorted and may repeat."""
@@ -135,15 +141,15 @@ class Population:
 
     def age(self) -> np.ndarray:
         """Everyone is a month older: band changes on birthdays; returns leavers at 18 by
-        (run, uasc, type)."""
+        (run, stream, type)."""
         last = self.column(MAX_AGE_MONTHS - 1)
-        aged_out = self.fine[:, last].reshape(self.runs, 2, N_TYPES).astype(np.int64)
+        aged_out = self.fine[:, last].reshape(self.runs, STREAMS, N_TYPES).astype(np.int64)
         self.fine[:, last] = 0
         self.steps += 1
         self.coarse[:, :, -1, :] -= aged_out
         for band in range(1, N_BANDS):
             col = self.column(BAND_START_MONTHS[band])
-            crossing = self.fine[:, col].reshape(self.runs, 2, N_TYPES)
+            crossing = self.fine[:, col].reshape(self.runs, STREAMS, N_TYPES)
             self.coarse[:, :, band, :] += crossing
             self.coarse[:, :, band - 1, :] -= crossing
         return aged_out
@@ -151,34 +157,35 @@ class Population:
     def add_entrants(
         self, placed: np.ndarray, cumulative_weights: list, uniform: np.ndarray
     ) -> None:
-        """Add entrants (run, uasc, band, type) at ages drawn from each band's entry ages.
+        """Add entrants (group 1) at ages drawn from each band's entry ages.
 
-        ``cumulative_weights[band]`` is (2, months in band), rows increasing to 1;
-        ``uniform`` (runs, 2, bands, types) are random starts.
+        ``placed`` and ``uniform`` (random starts) are shaped (runs, uasc, bands, types);
+        ``cumulative_weights[band]`` is (2, months in band), rows increasing to 1.
         """
-        self.coarse += placed
+        self.coarse[:, 2:] += placed
         fine = self.fine.reshape(-1)
         for band in range(N_BANDS):
-            counts = placed[:, :, band, :].reshape(-1)  # (run, uasc, type) = fine rows
-            rows = np.flatnonzero(counts)
+            counts = placed[:, :, band, :].reshape(-1)  # (run, uasc, type)
+            cells = np.flatnonzero(counts)
+            run, rest = np.divmod(cells, 2 * N_TYPES)
+            rows = (run * STREAMS + 2) * N_TYPES + rest  # fine rows of group 1
             cols = self.band_columns(band)
-            starts = uniform[:, :, band, :].reshape(-1)[rows]
-            uasc = (rows // N_TYPES) % 2
-            few = counts[rows] <= FEW_ENTRANTS
+            starts = uniform[:, :, band, :].reshape(-1)[cells]
+            uasc = rest // N_TYPES
+            few = counts[cells] <= FEW_ENTRANTS
             # Few entrants: one point each on the entry-age distribution, evenly spaced.
             each = np.flatnonzero(few)
-            slot, point = _evenly(counts[rows[each]], starts[each])
+            slot, point = _evenly(counts[cells[each]], starts[each])
             age = np.empty(slot.size, dtype=np.int64)
             for u in (0, 1):
                 mine = uasc[each][slot] == u
                 age[mine] = np.searchsorted(cumulative_weights[band][u], point[mine], side="right")
-            index = rows[each][slot] * self.width + cols.start + age
-            _add_sorted(fine, index, 1)
+            _add_sorted(fine, rows[each][slot] * self.width + cols.start + age, 1)
             # Many entrants: systematic shares over the ages.
             block = np.flatnonzero(~few)
             if block.size:
                 ages = split_by_weights(
-                    cumulative_weights[band][uasc[block]], counts[rows[block]], starts[block]
+                    cumulative_weights[band][uasc[block]], counts[cells[block]], starts[block]
                 )
                 self.fine[rows[block], cols] += ages
 
@@ -186,10 +193,10 @@ class Population:
         """Move up to ``wanted`` (runs,) children per run from type ``source`` to ``target``,
         any age, each child of the source type equally likely."""
         live = slice(self.column(0), self.column(MAX_AGE_MONTHS))
-        view = self.fine.reshape(self.runs, 2, N_TYPES, self.width)
+        view = self.fine.reshape(self.runs, STREAMS, N_TYPES, self.width)
         block = view[:, :, source, live].reshape(self.runs, -1)
         take = np.minimum(wanted, block.sum(axis=1))
-        moved = split_by_age(block, take, uniform).reshape(self.runs, 2, MAX_AGE_MONTHS)
+        moved = split_by_age(block, take, uniform).reshape(self.runs, STREAMS, MAX_AGE_MONTHS)
         view[:, :, source, live] -= moved.astype(np.int32)
         view[:, :, target, live] += moved.astype(np.int32)
         for band in range(N_BANDS):
@@ -199,8 +206,8 @@ class Population:
             self.coarse[:, :, band, target] += by_band
 
     def fine_by_age(self) -> np.ndarray:
-        """Children by (run, uasc, age in months, type), for checks."""
-        view = self.fine.reshape(self.runs, 2, N_TYPES, self.width)
+        """Children by (run, stream, age in months, type), for checks."""
+        view = self.fine.reshape(self.runs, STREAMS, N_TYPES, self.width)
         live = view[..., self.column(0) : self.column(MAX_AGE_MONTHS)]
         return live.transpose(0, 1, 3, 2)
 

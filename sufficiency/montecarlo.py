@@ -40,8 +40,8 @@ Progress = Callable[[int, int], None]
 class RunParameters:
     """One draw of the model per run: rates [1/day], entry level/trend, mixes, shares."""
 
-    move_rate: np.ndarray  # (runs, 2, bands, types, types)
-    exit_rate: np.ndarray  # (runs, 2, bands, types, routes)
+    move_rate: np.ndarray  # (rate sets, groups, uasc, bands, types, types)
+    exit_rate: np.ndarray  # (rate sets, groups, uasc, bands, types, routes)
     entry_log_level: np.ndarray  # (runs, 2, bands)
     entry_trend: np.ndarray  # (runs, 2, bands) [log change per year]
     entry_mix: np.ndarray  # (runs, 2, bands, types), rows sum to 1
@@ -64,12 +64,9 @@ def draw_parameters(
     """
     shape = (runs,)
     sets = (min(runs, rate_sets),)
-    gamma_move = rng.standard_gamma(
-        np.broadcast_to(rates.move_events, sets + rates.move_events.shape)
-    )
-    gamma_exit = rng.standard_gamma(
-        np.broadcast_to(rates.exit_events, sets + rates.exit_events.shape)
-    )
+    move_events, move_days, exit_events, exit_days = rates.by_group()
+    gamma_move = rng.standard_gamma(np.broadcast_to(move_events, sets + move_events.shape))
+    gamma_exit = rng.standard_gamma(np.broadcast_to(exit_events, sets + exit_events.shape))
     z = rng.standard_normal((runs, 2, N_BANDS, 2))
     gamma_mix = rng.standard_gamma(np.broadcast_to(rates.entry_mix, shape + rates.entry_mix.shape))
     beta = rng.beta(
@@ -78,8 +75,8 @@ def draw_parameters(
         size=(runs, N_TYPES),
     )
     if not uncertain:
-        gamma_move = np.broadcast_to(rates.move_events, gamma_move.shape)
-        gamma_exit = np.broadcast_to(rates.exit_events, gamma_exit.shape)
+        gamma_move = np.broadcast_to(move_events, gamma_move.shape)
+        gamma_exit = np.broadcast_to(exit_events, gamma_exit.shape)
         z = np.zeros_like(z)
         gamma_mix = np.broadcast_to(rates.entry_mix, gamma_mix.shape)
         beta = np.broadcast_to(rates.staying_put_share, beta.shape)
@@ -88,10 +85,10 @@ def draw_parameters(
     mix = gamma_mix / np.maximum(gamma_mix.sum(axis=-1, keepdims=True), 1e-300)
     return RunParameters(
         move_rate=np.divide(
-            gamma_move, rates.move_days, out=np.zeros(gamma_move.shape), where=rates.move_days > 0
+            gamma_move, move_days, out=np.zeros(gamma_move.shape), where=move_days > 0
         ),
         exit_rate=np.divide(
-            gamma_exit, rates.exit_days, out=np.zeros(gamma_exit.shape), where=rates.exit_days > 0
+            gamma_exit, exit_days, out=np.zeros(gamma_exit.shape), where=exit_days > 0
         ),
         entry_log_level=rates.entry_log_level + shift[..., 0],
         entry_trend=rates.entry_trend_per_year + shift[..., 1],
@@ -229,7 +226,8 @@ class _Recorder:
         self.staying_put = np.zeros((months, runs), dtype=np.int32)
 
     def record(self, month, coarse, entrants, routes, aged_out, staying) -> None:
-        self.samples[month] = coarse.reshape(coarse.shape[0], -1)
+        runs = coarse.shape[0]
+        self.samples[month] = coarse.reshape(runs, 2, -1).sum(axis=1)  # both groups
         self.entries[month] = entrants.reshape(entrants.shape[0], -1)
         self.exits[month, :, :N_ROUTES] = routes
         self.exits[month, :, N_ROUTES] = aged_out

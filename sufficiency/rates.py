@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sufficiency.domain import AgeBand, PlacementType
+from sufficiency.entries import NATIONAL_TREND_SD_PER_YEAR, entry_ages, entry_mix, entry_model
 from sufficiency.events import N_BANDS, N_TYPES, EventCounts, count_events
 from sufficiency.history import (
     AGE_BANDS,
@@ -57,6 +58,11 @@ class FittedRates:
         Of young people leaving at 18 from each type, those staying put, shape (types,).
     trend_damping_per_month : float
         The trend's effect after h months is ``trend * sum(damping**i, i=1..h) / 12``.
+    group_move_events, group_move_days, group_exit_events, group_exit_days : numpy.ndarray
+        The same Gamma posteriors split by a leading group axis (2, 2, bands, types, ...):
+        group 0 is the children already in care at the window's start ("stock"), group 1
+        those who entered during it ("entrants"); each shrunk towards the rates of both
+        groups together. ``None`` (e.g. a hand-made model) means both groups share them.
     """
 
     as_of: dt.date
@@ -74,6 +80,10 @@ class FittedRates:
     age18_exits: np.ndarray
     trend_damping_per_month: float = 0.97
     counts: EventCounts | None = None
+    group_move_events: np.ndarray | None = None
+    group_move_days: np.ndarray | None = None
+    group_exit_events: np.ndarray | None = None
+    group_exit_days: np.ndarray | None = None
 
     @property
     def move_rate_per_day(self) -> np.ndarray:
@@ -98,11 +108,40 @@ class FittedRates:
         """Posterior mean share staying put, per type (Beta(1, 1) prior)."""
         return (self.staying_put_events + 1) / (self.age18_exits + 2)
 
+    def by_group(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(move events, move days, exit events, exit days), each with the group axis first."""
+        if self.group_move_events is None:
+            return tuple(
+                np.broadcast_to(a, (2, *a.shape))
+                for a in (self.move_events, self.move_days, self.exit_events, self.exit_days)
+            )
+        return (
+            self.group_move_events,
+            self.group_move_days,
+            self.group_exit_events,
+            self.group_exit_days,
+        )
+
+    def rates_by_group(self) -> tuple[np.ndarray, np.ndarray]:
+        """Posterior-mean move and exit rates [1/day] with the group axis first."""
+        move_e, move_d, exit_e, exit_d = self.by_group()
+        return _ratio(move_e, move_d), _ratio(exit_e, exit_d)
+
     def scaled(self, factor: float) -> FittedRates:
         """The same rates with entries multiplied by ``factor`` (e.g. to model a larger area)."""
         from dataclasses import replace
 
         return replace(self, entry_log_level=self.entry_log_level + np.log(factor))
+
+
+def _ratio(events: np.ndarray, days: np.ndarray) -> np.ndarray:
+    return np.divide(events, days, out=np.zeros(np.broadcast(events, days).shape), where=days > 0)
+
+
+def _by_group(events: np.ndarray, days: np.ndarray, pooled_rate: np.ndarray, prior_days: float):
+    """Gamma posterior per (group, ...) cell shrunk towards ``pooled_rate`` (both groups)."""
+    days = days[..., None] * np.ones(events.shape[-1])
+    return events + prior_days * pooled_rate[None], days + prior_days
 
 
 def shrink(events: np.ndarray, days: np.ndarray, prior_days: float, axes: tuple[int, ...]) -> tuple:
@@ -147,86 +186,13 @@ def _allowed_types(counts: EventCounts) -> np.ndarray:
     return seen
 
 
-def _poisson_trend(y: np.ndarray, t_years: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
-    """Log-linear Poisson fit (IRLS) of monthly counts: (coef, covariance, 1/k dispersion)."""
-    x = np.column_stack([np.ones_like(t_years), t_years])
-    beta = np.array([np.log(max(y.mean(), 1e-9)), 0.0])
-    for _ in range(25):
-        mu = np.exp(x @ beta)
-        info = x.T @ (x * mu[:, None])
-        step = np.linalg.solve(info + 1e-9 * np.eye(2), x.T @ (y - mu))
-        beta = beta + step
-        if np.abs(step).max() < 1e-8:
-            break
-    mu = np.exp(x @ beta)
-    cov = np.linalg.inv(x.T @ (x * mu[:, None]) + 1e-9 * np.eye(2))
-    dispersion = max(0.0, float(((y - mu) ** 2 - mu).sum() / max((mu**2).sum(), 1e-9)))
-    return beta, cov, dispersion
-
-
-def _entry_model(counts: EventCounts, trend_prior_sd: float) -> tuple:
-    """Per (uasc, band) log level and trend, each band's trend shrunk to its stream's."""
-    months = counts.entries_by_month
-    n = months.shape[0]
-    t_years = (np.arange(n) - (n - 1)) / 12.0  # 0 at the as-of month
-    level = np.full((2, N_BANDS), -np.inf)
-    trend = np.zeros((2, N_BANDS))
-    cov = np.zeros((2, N_BANDS, 2, 2))
-    dispersion = np.zeros((2, N_BANDS))
-    for uasc in (0, 1):
-        stream = months[:, uasc, :].sum(axis=1)
-        if stream.sum() == 0:
-            continue
-        stream_beta, stream_cov, _ = _poisson_trend(stream, t_years)
-        for band in range(N_BANDS):
-            y = months[:, uasc, band]
-            if y.sum() == 0:
-                continue
-            beta, c, dispersion[uasc, band] = _poisson_trend(y, t_years)
-            # Precision-weighted shrinkage of the band's trend towards the stream's.
-            prior_var = trend_prior_sd**2 + stream_cov[1, 1]
-            weight = prior_var / (prior_var + c[1, 1])
-            trend[uasc, band] = weight * beta[1] + (1 - weight) * stream_beta[1]
-            half_years = (n - 1) / 24.0  # from the window's middle to the as-of month
-            level[uasc, band] = np.log(y.mean()) + trend[uasc, band] * half_years
-            inflation = 1.0 + dispersion[uasc, band] * y.mean()
-            var_trend = weight * c[1, 1] * inflation
-            var_middle = inflation / y.sum()
-            cov[uasc, band] = [
-                [var_middle + var_trend * half_years**2, var_trend * half_years],
-                [var_trend * half_years, var_trend],
-            ]
-    return level, trend, cov, dispersion
-
-
-def _entry_mix(counts: EventCounts, allowed: np.ndarray, prior_children: float) -> np.ndarray:
-    """Dirichlet posterior of entry placement types per (uasc, band), pooled over bands."""
-    pooled = counts.entries.sum(axis=(0, 1))
-    share = pooled / max(pooled.sum(), 1.0)
-    prior = prior_children * share[None, None, :] * allowed[None]
-    # A band where no allowed type was ever entered falls back to an even spread.
-    empty = prior.sum(axis=-1, keepdims=True) == 0
-    prior = np.where(
-        empty, allowed[None] * prior_children / np.maximum(allowed.sum(-1), 1)[None, :, None], prior
-    )
-    return counts.entries * allowed[None] + prior
-
-
-def _entry_ages(counts: EventCounts) -> np.ndarray:
-    """Age-in-months weights at entry, smoothed with half a child per month of age."""
-    weights = counts.entry_age_months + 0.5
-    weights[1] = counts.entry_age_months[1] + 0.5 * (counts.entry_age_months[1].sum() > 0)
-    weights[1] = np.where(weights[1].sum() > 0, weights[1], weights[0])
-    return weights
-
-
 def estimate_rates(
     history: History,
     as_of: dt.date,
     *,
     window_months: int = 36,
     prior_child_days: float = 365.0,
-    trend_prior_sd_per_year: float = 0.1,
+    trend_prior_sd_per_year: float = NATIONAL_TREND_SD_PER_YEAR,
     trend_damping_per_month: float = 0.97,
 ) -> FittedRates:
     """Fit the model to the history up to ``as_of``.
@@ -243,7 +209,8 @@ def estimate_rates(
         Strength of pooling [child-days]: a cell with this much exposure is pulled halfway
         to the pooled rate.
     trend_prior_sd_per_year : float
-        How far a band's entry trend may differ from its stream's [log change per year].
+        Prior s.d. of each stream's entry trend around no trend, and of each band's around
+        its stream's [log change per year]; default England's (``NATIONAL_TREND_SD_PER_YEAR``).
     trend_damping_per_month : float
         Damping of the entry trend per month ahead (1 = straight-line log trend).
 
@@ -268,7 +235,17 @@ def estimate_rates(
     move_events = move_events * allowed[None, :, None, :]
     move_events[:, :, np.arange(N_TYPES), np.arange(N_TYPES)] = 0.0
     exit_events, exit_days = _hierarchical(counts.exits, counts.exposure_days, prior_child_days)
-    level, trend, cov, dispersion = _entry_model(counts, trend_prior_sd_per_year)
+    own_type = np.eye(N_TYPES, dtype=bool)
+    group_move = _by_group(
+        counts.moves_by_group * (allowed[:, None, :] & ~own_type)[None, None],
+        counts.exposure_by_group,
+        move_events / move_days,
+        prior_child_days,
+    )
+    group_exit = _by_group(
+        counts.exits_by_group, counts.exposure_by_group, exit_events / exit_days, prior_child_days
+    )
+    level, trend, cov, dispersion = entry_model(counts, trend_prior_sd_per_year)
     return FittedRates(
         as_of=as_of,
         move_events=move_events,
@@ -279,12 +256,16 @@ def estimate_rates(
         entry_trend_per_year=trend,
         entry_cov=cov,
         entry_dispersion=dispersion,
-        entry_mix=_entry_mix(counts, allowed, prior_children=2.0),
-        entry_age_weights=_entry_ages(counts),
+        entry_mix=entry_mix(counts, allowed, prior_children=2.0),
+        entry_age_weights=entry_ages(counts),
         staying_put_events=counts.staying_put.astype(float),
         age18_exits=counts.age18_exits.astype(float),
         trend_damping_per_month=trend_damping_per_month,
         counts=counts,
+        group_move_events=group_move[0],
+        group_move_days=group_move[1],
+        group_exit_events=group_exit[0],
+        group_exit_days=group_exit[1],
     )
 
 
