@@ -1,7 +1,7 @@
 """The CP-SAT coverage model that picks household profiles for a recruitment budget.
 
 Integer counts of households per profile; each unmet past referral is covered by at most one
-profile that passes the matching rules for it; a profile's places are shared month by month.
+profile that passes the matching rules for it; a profile's places are shared day by day.
 Solved for budgets 1, 2, ... N, each keeping the households already chosen (a ranked list).
 """
 
@@ -21,7 +21,7 @@ from matching.policy import Policy
 from matching.recruit_profiles import Profile
 from matching.recruit_replay import POINTS_PER_GBP, better_candidates, replay_placement
 from matching.recruit_solve import first_priority_weight, maximise_in_order
-from matching.recruit_time import interval_cliques, month_span
+from matching.recruit_time import day_span, interval_cliques
 
 logger = logging.getLogger(__name__)
 
@@ -86,21 +86,22 @@ class CoverageModel:
         # Only a profile with a household can take anyone (implied by the places; tightens the LP).
         for i, cover in enumerate(self.covers):
             self.model.Add(self.take[i] <= self.count[cover.profile])
-        self._add_monthly_places(unmet, places, usual_limit)
+        self._add_places_over_time(unmet, places, usual_limit)
         self.children = sum(c.children * self.take[i] for i, c in enumerate(self.covers))
         self.value = sum(c.value * self.take[i] for i, c in enumerate(self.covers))
         self.budget = budget
 
-    def _add_monthly_places(
+    def _add_places_over_time(
         self, unmet: Sequence[PastReferral], places: Sequence[int], usual_limit: int
     ) -> None:
-        """In each month, a profile's children fit its households' places; a household with
-        more places than the usual limit (a large sibling group's) holds one group at a time."""
+        """At any time, a profile's children fit its households' places; a household with more
+        places than the usual limit (a large sibling group's) holds one group at a time. Days,
+        as the replay counts them (``day_span``): one row per maximal set there together."""
         by_profile: dict[int, list[int]] = {}
         for i, cover in enumerate(self.covers):
             by_profile.setdefault(cover.profile, []).append(i)
         for profile, indexes in by_profile.items():
-            spans = [month_span(unmet[self.covers[i].referral]) for i in indexes]
+            spans = [day_span(unmet[self.covers[i].referral]) for i in indexes]
             for clique in interval_cliques(spans):
                 if len(clique) < 2:
                     continue  # one referral fits its profile's places (the rules checked it)
@@ -212,7 +213,7 @@ def choose_profiles(
     """Budgets 1..``budget``, each adding to the last; stops early once a budget gains nothing.
 
     Rules: at most ``budget`` households; a referral covered at most once, by a profile that
-    passed the matching rules for it; each month a profile's children fit its places.
+    passed the matching rules for it; at any time a profile's children fit its places.
     Priorities: most children covered, then most pounds saved (x ``POINTS_PER_GBP``) + score.
     """
     say = progress or (lambda message: None)

@@ -1,4 +1,4 @@
-"""When past referrals occupy a household's places: spans of days or months, and their cliques.
+"""When past referrals occupy a household's places: spans of days, and their cliques.
 
 A household's places are shared over time; the capacity rules only need one row per
 *maximal* set of referrals there at the same time (the maximal cliques of an interval graph),
@@ -14,7 +14,6 @@ from matching.gaps import PastReferral
 
 #: The end of a span that is still open (a placement going on past the as-of date).
 OPEN_END = dt.date.max
-OPEN_MONTH = 10**6
 
 
 def day_span(past: PastReferral) -> tuple[dt.date, dt.date]:
@@ -27,19 +26,6 @@ def day_span(past: PastReferral) -> tuple[dt.date, dt.date]:
     if past.still_open:
         return start, OPEN_END
     return start, max(past.ends_on, start + dt.timedelta(days=1))
-
-
-def month_index(day: dt.date) -> int:
-    """Calendar months since year 0 (consecutive months differ by 1)."""
-    return day.year * 12 + day.month - 1
-
-
-def month_span(past: PastReferral) -> tuple[int, int]:
-    """Calendar months in which the children would be there at some point: [first, last + 1)."""
-    first = month_index(past.referral.start_date)
-    if past.still_open:
-        return first, OPEN_MONTH * 12
-    return first, max(month_index(past.ends_on), first) + 1
 
 
 def interval_cliques(spans: Sequence[tuple[object, object]]) -> list[tuple[int, ...]]:
