@@ -29,37 +29,38 @@ NAVIGATION = ("Recruitment", "recruitment.index")
 
 
 def unmet_map(gaps, new_households=()):
-    """Unmet need by home postcode district (labelled with children), new households as diamonds."""
+    """Unmet need by home postcode district (labelled with children); a district that gets a
+    recommended household is a diamond naming it (drawn once, so labels never overlap)."""
     from matching.domain import GridPoint
 
     data = get_data()
+    recruits: dict[str, list[str]] = {}
+    for household in new_households:
+        recruits.setdefault(household.postcode.split(" ")[0], []).append(household.household_id)
     markers = []
     for count in gaps.analysis.by_district:
         centre = gaps.centres.get(count.key)
         if centre is None:
             continue
+        ids = recruits.pop(count.key, [])
         shortfalls = ", ".join(f"{n} {k}" for k, n in count.by_shortfall.items() if n)
+        note = f"{count.children} children in {count.referrals} referrals ({shortfalls})"
         markers.append(
             MapMarker(
-                f"{count.key}: {count.children}",
-                f"Postcode district {count.key}",
+                f"{count.key}: {count.children}" + (f" ({', '.join(ids)})" if ids else ""),
+                f"Postcode district {count.key}"
+                + (f", recommended household {', '.join(ids)}" if ids else ""),
                 GridPoint(*centre),
-                "full",
-                f"{count.children} children in {count.referrals} referrals ({shortfalls})",
+                "chosen" if ids else "full",
+                note,
             )
         )
-    for household in new_households:
-        point = data.locate(household.postcode)
+    for district, ids in recruits.items():  # recruits in districts with no unmet need
+        point = data.locate(district)
         if point is not None:
-            district = household.postcode.split(" ")[0]
+            label = ", ".join(ids)
             markers.append(
-                MapMarker(
-                    household.household_id,
-                    f"Recommended household {household.household_id}",
-                    point,
-                    "chosen",
-                    f"new in-house household near {district}",
-                )
+                MapMarker(label, f"Recommended household {label}", point, "chosen", district)
             )
     outlines = ()
     if current_app.config["MAP_DISTRICT_OUTLINES"] and data.council_la_code:
@@ -68,9 +69,9 @@ def unmet_map(gaps, new_households=()):
         "Unmet need by home postcode district",
         markers,
         outlines=outlines,
-        description="Map of the council's postcode districts. Each grey point is the centre of "
-        "a district that children came from whose placement fell short, labelled with the "
-        "number of children; purple diamonds are recommended new households.",
+        description="Map of the council's postcode districts. Each point is the centre of a "
+        "district that children came from whose placement fell short, labelled with the "
+        "number of children; purple diamonds mark districts given a recommended household.",
     )
 
 

@@ -55,8 +55,10 @@ def test_recommendations_and_diminishing_returns(planner, plan_job) -> None:
         assert f'<th scope="row" class="govuk-table__header">{n}</th>' in page
         assert f">+{added}</td>" in page
     assert "Children better placed added by each new household" in page
-    # One diamond per new household on the map: its SVG title and its row in the table under it.
-    assert page.count("Recommended household NEW-") == 2 * len(plan.steps)
+    # Each new household is named on the map and in the table under it, in its district.
+    for step in plan.steps:
+        district = step.household.postcode.split(" ")[0]
+        assert re.search(rf">{district}: \d+ \([^)]*{step.household.household_id}", page)
 
 
 def test_exports(planner, plan_job) -> None:
