@@ -151,6 +151,8 @@ def recommend_recruitment(
         workers=workers,
         progress=say,
     )
+    failed = [s for s in budget_steps if s.status in ("unknown", "model_invalid")]
+    budget_steps = [s for s in budget_steps if s not in failed]
     steps = _replay_steps(
         past,
         profiles,
@@ -161,12 +163,20 @@ def recommend_recruitment(
         (time_limit_s, workers),
         say,
     )
-    return _plan(as_of, budget, past, len(profiles), steps, area_name)
+    return _plan(as_of, budget, past, len(profiles), steps, area_name, failed, time_limit_s)
 
 
-def _plan(as_of, budget, past, profiles_considered, steps, area_name) -> RecruitmentPlan:
+def _plan(
+    as_of, budget, past, profiles_considered, steps, area_name, failed, time_limit_s
+) -> RecruitmentPlan:
     messages = []
-    if len(steps) < budget:
+    if failed:
+        messages.append(
+            f"The optimiser found no better plan for {failed[0].budget} household(s) within "
+            f"{time_limit_s:g} s: the list stops at {len(steps)}. A longer --time-limit "
+            "may go further."
+        )
+    elif len(steps) < budget:
         messages.append(
             f"After {len(steps)} household(s), one more would not have placed any "
             "further child better in the replayed years."

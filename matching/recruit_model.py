@@ -7,6 +7,7 @@ Solved for budgets 1, 2, ... N, each keeping the households already chosen (a ra
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 from collections.abc import Callable, Sequence
@@ -48,6 +49,8 @@ class BudgetStep:
     """Children the coverage model expects the households to take [children]."""
     value: int
     status: str
+    taken: tuple[int, ...] = ()
+    """The covers chosen (indices), the next budget's starting point."""
 
 
 def month_starts(first: dt.date, last: dt.date) -> list[dt.date]:
@@ -111,10 +114,26 @@ class CoverageModel:
                 if places[profile] > usual_limit:
                     self.model.Add(sum(self.take[i] for i in active) <= self.count[profile])
 
-    def solve(self, *, time_limit_s: float, workers: int, hint: Sequence[int] = ()) -> BudgetStep:
-        """Most children covered, then (holding that) the most value."""
+    def solve(
+        self,
+        *,
+        time_limit_s: float,
+        workers: int,
+        hint: Sequence[int] = (),
+        taken: Sequence[int] = (),
+    ) -> BudgetStep:
+        """Most children covered, then (holding that) the most value.
+
+        ``hint``/``taken``: the previous budget's counts and covers, a complete solution of
+        this budget too, so the solver starts from it (large gaps need this to find any
+        solution in time).
+        """
         for var, value in zip(self.count, hint, strict=False):
             self.model.AddHint(var, value)
+        chosen = set(taken)
+        if hint:
+            for i, var in enumerate(self.take):
+                self.model.AddHint(var, int(i in chosen))
         solver, status = maximise_in_order(
             self.model,
             self.children,
@@ -130,7 +149,8 @@ class CoverageModel:
             return BudgetStep(self.budget, (), 0, 0, status)
         counts = tuple(solver.Value(v) for v in self.count)
         children, value = round(solver.Value(self.children)), round(solver.Value(self.value))
-        return BudgetStep(self.budget, counts, children, value, status)
+        taken = tuple(i for i, var in enumerate(self.take) if solver.BooleanValue(var))
+        return BudgetStep(self.budget, counts, children, value, status, taken)
 
 
 def _dedupe(
@@ -215,21 +235,30 @@ def choose_profiles(
     Rules: at most ``budget`` households; a referral covered at most once, by a profile that
     passed the matching rules for it; at any time a profile's children fit its places.
     Priorities: most children covered, then most pounds saved (x ``POINTS_PER_GBP``) + score.
+    A budget with no solution in the time limit, or none better than the last budget's
+    without a proof that none exists (or a model error), ends the list; it is appended with
+    status "unknown" (or "model_invalid") and no counts, for the caller to say.
     """
     say = progress or (lambda message: None)
     steps: list[BudgetStep] = []
-    keep = [0] * len(places)
+    keep, taken = [0] * len(places), ()
     for n in range(1, budget + 1):
         model = CoverageModel(unmet, places, covers, n, keep, usual_limit)
-        step = model.solve(time_limit_s=time_limit_s, workers=workers, hint=keep)
+        step = model.solve(time_limit_s=time_limit_s, workers=workers, hint=keep, taken=taken)
         if step.status in ("unknown", "model_invalid"):
+            say(f"budget {n}: no solution within {time_limit_s:.1f} s ({step.status}); stopping")
+            steps.append(step)
             break
         if steps and (step.children, step.value) <= (steps[-1].children, steps[-1].value):
-            say(f"budget {n}: no further gain; stopping")
+            if step.status != "optimal":  # only the time limit: gains may exist
+                say(f"budget {n}: no gain found within {time_limit_s:.1f} s; stopping")
+                steps.append(dataclasses.replace(step, counts=(), status="unknown"))
+            else:
+                say(f"budget {n}: no further gain; stopping")
             break
         say(f"budget {n}: {step.children} children covered ({step.status})")
         steps.append(step)
-        keep = list(step.counts)
+        keep, taken = list(step.counts), step.taken
     return steps
 
 
