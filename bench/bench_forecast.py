@@ -49,42 +49,53 @@ def csdm_python() -> str:
     return str(python)
 
 
-def demo_history():
+def demo_history(council=None):
     from sufficiency.demo_council import DEMO_AS_OF, write_demo_files
 
     with tempfile.TemporaryDirectory() as folder:
-        write_demo_files(folder)
+        write_demo_files(folder, council)
         return read_ssda903(Path(folder) / "ssda903", extract_date=DEMO_AS_OF)
 
 
 def timed(label: str, func):
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     value = func()
-    seconds = time.perf_counter() - start
-    print(f"{label:58s}{seconds:9.2f} s")
+    seconds, cpu_seconds = time.perf_counter() - start, time.process_time() - cpu
+    print(f"{label:58s}{seconds:9.2f} s  (CPU {cpu_seconds:.2f} s)")
     return value, seconds
 
 
-def time_forecasts(history, runs: int, months: int, python: str | None) -> None:
-    print(f"\n== Forecast time: {runs} runs x {months} months ==")
-    result, demo_s = timed(
-        "placement planner, demo council (fit + simulate)",
+def repeated(label: str, func, repeats: int) -> float:
+    """Run ``func`` ``repeats`` times; print each time and return the median [s]."""
+    times = [timed(f"{label} #{k + 1}", func)[1] for k in range(repeats)]
+    median = float(np.median(times))
+    print(f"{label + ' median':58s}{median:9.2f} s")
+    return median
+
+
+def time_forecasts(history, runs: int, months: int, python: str | None, repeats: int) -> None:
+    print(f"\n== Forecast time: {runs} runs x {months} months ({os.cpu_count()} cores, shared) ==")
+    demo_s = repeated(
+        "demo council (fit + simulate + projection)",
         lambda: run_forecast(history, horizon_months=months, runs=runs),
+        repeats,
     )
+    result = run_forecast(history, horizon_months=1, runs=1)
     children = int(result.start_counts.sum())
     rates = estimate_rates(history, history.extract_date)
     factor = ENGLAND_CHILDREN / children
     england_start = np.round(start_population(history, history.extract_date) * factor).astype(
         np.int64
     )
-    _, england_s = timed(
-        f"placement planner, England-sized ({int(england_start.sum()):,} children)",
+    england_s = repeated(
+        f"England-sized ({int(england_start.sum()):,} children)",
         lambda: simulate(
             rates.scaled(factor), england_start, months, runs, np.random.default_rng(1)
         ),
+        repeats,
     )
     print(
-        f"  targets: demo < 1 s: {'met' if demo_s < 1 else 'NOT met'}; "
+        f"  targets (median): demo < 1 s: {'met' if demo_s < 1 else 'NOT met'}; "
         f"England < 20 s: {'met' if england_s < 20 else 'NOT met'}"
     )
     if python:
@@ -96,6 +107,39 @@ def time_forecasts(history, runs: int, months: int, python: str | None) -> None:
         print(f"  ratio placement planner ({runs} runs) / {CSDM} (1 path): {demo_s / csdm_s:.2f}")
 
 
+def print_backtest(result, rivals: list[str]) -> None:
+    print(f"origins: {', '.join(o.isoformat() for o in result.origins)}")
+    print(
+        f"{'method':40s}{'months':>7s}{'WAPE total %':>14s}{'WAPE band %':>13s}"
+        f"{'cover total %':>15s}{'cover band %':>14s}"
+    )
+    for row in result.rows:
+        cov = [
+            "-" if v is None else f"{v:.0f}" for v in (row.coverage_total, row.coverage_age_band)
+        ]
+        print(
+            f"{row.method:40s}{row.horizon_months:7d}{row.wape_total:14.1f}"
+            f"{row.wape_age_band:13.1f}{cov[0]:>15s}{cov[1]:>14s}"
+        )
+    for horizon in sorted({r.horizon_months for r in result.rows}):
+        model = result.row(MODEL, horizon)
+        for measure in ("wape_total", "wape_age_band"):
+            beaten = [
+                r
+                for r in rivals
+                if getattr(model, measure) < getattr(result.row(r, horizon), measure)
+            ]
+            floor = getattr(result.row(FLOOR, horizon), measure)
+            print(
+                f"  {horizon} months, {measure}: model beats {len(beaten)}/{len(rivals)} "
+                f"({', '.join(beaten) or 'none'}); floor {floor:.1f}%"
+            )
+        print(
+            f"  {horizon} months: P10-P90 coverage total {model.coverage_total:.0f}%, "
+            f"bands {model.coverage_age_band:.0f}% (target 70-90%)"
+        )
+
+
 def compare_errors(history, runs: int, python: str | None) -> None:
     print(f"\n== Backtest on the demo council ({runs} runs per origin) ==")
     competitors = {CSDM: csdm_forecaster(python)} if python else {}
@@ -103,37 +147,29 @@ def compare_errors(history, runs: int, python: str | None) -> None:
         "backtest (all methods, all origins)",
         lambda: backtest(history, runs=runs, competitors=competitors),
     )
-    print(f"origins: {', '.join(o.isoformat() for o in result.origins)}")
+    print_backtest(result, [PERSISTENCE, LINEAR_TREND] + ([CSDM] if python else []))
+
+
+def other_seeds(seeds: list[int], runs: int) -> None:
+    """The backtest on demo councils built from other seeds (no tuning to one history)."""
+    from sufficiency.demo_council import build_demo_council
+
+    print(f"\n== Backtest on demo councils from other seeds ({runs} runs per origin) ==")
     print(
-        f"{'method':40s}{'months':>7s}{'WAPE total %':>14s}{'WAPE band %':>13s}{'cover total %':>15s}"
-        f"{'cover band %':>14s}"
+        f"{'seed':>6s}{'months':>7s}  WAPE total % (model / persistence / linear / floor)"
+        f"   WAPE band %                    cover total/band %"
     )
-    for row in result.rows:
-        cov = [
-            "-" if v is None else f"{v:.0f}" for v in (row.coverage_total, row.coverage_age_band)
-        ]
-        print(
-            f"{row.method:40s}{row.horizon_months:7d}{row.wape_total:14.1f}{row.wape_age_band:13.1f}"
-            f"{cov[0]:>15s}{cov[1]:>14s}"
-        )
-    for horizon in sorted({r.horizon_months for r in result.rows}):
-        model = result.row(MODEL, horizon)
-        rivals = [PERSISTENCE, LINEAR_TREND] + ([CSDM] if python else [])
-        for measure in ("wape_total", "wape_age_band"):
-            beaten = [
-                r
-                for r in rivals
-                if getattr(model, measure) < getattr(result.row(r, horizon), measure)
-            ]
+    for seed in seeds:
+        history = demo_history(build_demo_council(seed=seed))
+        result = backtest(history, runs=runs)
+        for horizon in (12, 24):
+            rows = [result.row(m, horizon) for m in (MODEL, PERSISTENCE, LINEAR_TREND, FLOOR)]
+            total = " / ".join(f"{r.wape_total:4.1f}" for r in rows)
+            band = " / ".join(f"{r.wape_age_band:4.1f}" for r in rows)
             print(
-                f"  {horizon} months, {measure}: model beats {len(beaten)}/{len(rivals)} "
-                f"({', '.join(beaten) or 'none'}); floor {getattr(result.row(FLOOR, horizon), measure):.1f}%"
+                f"{seed:6d}{horizon:7d}  {total}    {band}    "
+                f"{rows[0].coverage_total:.0f}/{rows[0].coverage_age_band:.0f}"
             )
-        inside = model.coverage_total
-        print(
-            f"  {horizon} months: P10-P90 coverage total {inside:.0f}%, bands {model.coverage_age_band:.0f}% "
-            f"(target 70-90%)"
-        )
 
 
 def main() -> None:
@@ -142,11 +178,16 @@ def main() -> None:
     parser.add_argument("--months", type=int, default=60)
     parser.add_argument("--backtest-runs", type=int, default=300)
     parser.add_argument("--skip-csdm", action="store_true", help="Leave cs-demand-model out.")
+    parser.add_argument("--repeats", type=int, default=3, help="Timings to repeat.")
+    parser.add_argument(
+        "--seeds", type=int, nargs="*", default=[1, 2, 3, 4, 5], help="Other demo seeds."
+    )
     args = parser.parse_args()
     python = None if args.skip_csdm else csdm_python()
     history, _ = timed("read the demo council's SSDA903 history", demo_history)
-    time_forecasts(history, args.runs, args.months, python)
+    time_forecasts(history, args.runs, args.months, python, args.repeats)
     compare_errors(history, args.backtest_runs, python)
+    other_seeds(args.seeds, args.backtest_runs)
 
 
 if __name__ == "__main__":
