@@ -11,22 +11,27 @@ Two arguments, both exact:
 * **Relaxation.** Where counting fails, the pruned candidates of a part are replaced by one
   *virtual* option that uses no household and carries, tier by tier, the best value of any
   pruned candidate. The model with virtual options is a relaxation: its optimum bounds the
-  full problem. If its optimum uses no virtual option, it is the full optimum; otherwise the
-  parts it used are expanded and the model re-solved (``matching.allocate``).
+  full problem. If its optimum uses no virtual option, or each virtual option it uses can be
+  swapped for a free pruned candidate worth as much (``matching.allocation_repair``), it is
+  the full optimum; otherwise the parts it used are expanded and the model re-solved.
 
-No solver here; numpy for the counting.
+Parts of two or more children, and parts with at most ``keep_all_up_to`` candidates, keep
+them all unless counting proves fewer suffice: households able to take a sibling group are the
+scarce ones, and a virtual option standing for them is used freely by the relaxation, costing
+a re-solve per expansion (measured on the bench pools: the first tier then needs one solve).
+Choosing what to keep only affects speed, never the optimum. No solver here.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from matching.allocation_checks import fits_alone
+from matching.allocation_options import Block, Option, PartKey, Tiers, part_lookup
 from matching.allocation_types import AllocationInstance, candidate_tiers
-from matching.model import Option, PartKey, part_lookup
 
 
 @dataclass(slots=True)
@@ -39,10 +44,22 @@ class PartList:
     """How many of ``ranked`` are modelled."""
     proven: bool
     """The counting argument shows the pruned ones cannot change the optimum."""
+    extra: list[int] = field(default_factory=list)
+    """Pruned candidates modelled as well (a repair used them, or an officer pinned them)."""
 
     @property
     def complete(self) -> bool:
         return self.proven or self.kept >= len(self.ranked)
+
+    def modelled(self) -> list[int]:
+        """The kept candidates, then the extra ones."""
+        kept = self.ranked[: self.kept]
+        chosen = set(kept)
+        return kept + [i for i in self.extra if i not in chosen]
+
+    def pruned(self) -> list[int]:
+        """The candidates a virtual option stands for (none when the part is complete)."""
+        return [] if self.complete else self.ranked[self.kept :]
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,10 +81,18 @@ class PruningSummary:
 class Pruning:
     """Per-part candidate lists with the current cut-off, the counting proof and virtual bounds."""
 
-    def __init__(self, instance: AllocationInstance, *, keep: int = 20, max_keep: int = 80):
+    def __init__(
+        self,
+        instance: AllocationInstance,
+        *,
+        keep: int = 20,
+        max_keep: int = 80,
+        keep_all_up_to: int = 150,
+    ):
         self.instance = instance
         self.keep = max(1, keep)
         self.max_keep = max(self.keep, max_keep)
+        self.keep_all_up_to = keep_all_up_to
         self.tiers = np.array(
             [candidate_tiers(c) for c in instance.candidates], dtype=np.int64
         ).reshape(-1, 5)
@@ -78,8 +103,12 @@ class Pruning:
         self.parts: dict[PartKey, PartList] = {}
         self._rank(instance)
         self._incidence()
-        for key in self.parts:
+        for key, part_list in self.parts.items():
             self._choose_cut(key, self.keep)
+            size = instance.candidates[part_list.ranked[0]].places_used
+            if not part_list.proven and (len(part_list.ranked) <= keep_all_up_to or size > 1):
+                part_list.kept = len(part_list.ranked)
+        self._keep_pins()
 
     def _rank(self, instance: AllocationInstance) -> None:
         lookup = part_lookup(instance)
@@ -115,7 +144,17 @@ class Pruning:
             [max(len(mode) for mode in unit.modes) for unit in self.instance.referrals]
         )
 
-    def _occupiers(self, key: PartKey, kept: int) -> int:
+    def _keep_pins(self) -> None:
+        # Pinned pairings always stay in the model, wherever they rank.
+        candidates, pins = self.instance.candidates, self.instance.pins
+        for part_list in self.parts.values():
+            part_list.extra += [
+                i
+                for i in part_list.ranked[part_list.kept :]
+                if (candidates[i].referral_id, candidates[i].household_id) in pins
+            ]
+
+    def occupiers(self, key: PartKey, kept: int) -> int:
         """How many units could occupy the part's kept households, at most (see module doc)."""
         referral, mode, _part = key
         rows = self.household_row[self.parts[key].ranked[:kept]]
@@ -131,7 +170,7 @@ class Pruning:
         for _ in range(4):
             if kept >= total:
                 break
-            occupiers = self._occupiers(key, kept)
+            occupiers = self.occupiers(key, kept)
             if kept > occupiers:
                 part_list.proven = True
                 break
@@ -141,43 +180,58 @@ class Pruning:
         part_list.kept = kept
 
     def options(self) -> list[Option]:
-        """The kept candidates as model options, then one virtual option per incomplete part."""
+        """The modelled candidates as options, then one virtual option per incomplete part."""
         candidates = self.instance.candidates
-        options = []
-        for key, part_list in sorted(self.parts.items()):
-            chosen = part_list.ranked[: part_list.kept]
-            # Pinned pairings always stay in the model, wherever they rank.
-            chosen += [
-                i
-                for i in part_list.ranked[part_list.kept :]
-                if (candidates[i].referral_id, candidates[i].household_id) in self.instance.pins
-            ]
-            options += [Option(key, candidate_tiers(candidates[i]), candidates[i]) for i in chosen]
-        return options + [Option(key, tiers) for key, tiers in sorted(self.virtual().items())]
+        options = [
+            Option(key, candidate_tiers(candidates[i]), candidates[i])
+            for key, part_list in sorted(self.parts.items())
+            for i in part_list.modelled()
+        ]
+        return options + [Option(key, tiers) for key, tiers in self.virtual().items()]
 
-    def virtual(self) -> dict[PartKey, tuple[int, int, int, int, int]]:
-        """For each incomplete part: the best value of each tier over its pruned candidates."""
+    def virtual(self) -> dict[PartKey, Tiers]:
+        """For each incomplete part (in key order): the best value of each tier when pruned."""
         bounds = {}
-        for key, part_list in self.parts.items():
-            if not part_list.complete:
-                best = self.tiers[part_list.ranked[part_list.kept :]].max(axis=0)
-                bounds[key] = tuple(int(v) for v in best)
+        for key, part_list in sorted(self.parts.items()):
+            pruned = part_list.pruned()
+            if pruned:
+                bounds[key] = tuple(int(v) for v in self.tiers[pruned].max(axis=0))
         return bounds  # type: ignore[return-value]
 
+    def virtual_values(self, block: Block) -> list[int]:
+        """For each virtual option (in ``options`` order): the best block value when pruned.
+
+        Never more than the block value of ``virtual()``'s tiers, and still at least any
+        pruned candidate's, so the relaxation stays a relaxation and is tighter.
+        """
+        weights = np.zeros(5, dtype=np.int64)
+        weights[list(block.tiers)] = block.weights
+        return [
+            int((self.tiers[pruned] @ weights).max())
+            for _key, part_list in sorted(self.parts.items())
+            if (pruned := part_list.pruned())
+        ]
+
+    def add_extra(self, key: PartKey, index: int) -> None:
+        """Model one more pruned candidate of the part (a repair placed the part there)."""
+        if index not in self.parts[key].extra:
+            self.parts[key].extra.append(index)
+
     def expand(self, keys: list[PartKey]) -> bool:
-        """Keep four times as many candidates for these parts; False if none could grow."""
+        """Keep four times as many candidates for these parts (at least ``keep_all_up_to``);
+        False if none could grow."""
         grew = False
         for key in keys:
             part_list = self.parts[key]
             if part_list.complete:
                 continue
             before = part_list.kept
-            self._choose_cut(key, 4 * before)
+            self._choose_cut(key, max(4 * before, self.keep_all_up_to))
             grew |= part_list.kept > before
         return grew
 
     def summary(self) -> PruningSummary:
-        modelled = sum(p.kept for p in self.parts.values())
+        modelled = sum(len(p.modelled()) for p in self.parts.values())
         complete = sum(p.complete for p in self.parts.values())
         usable = len(self.instance.candidates) - self.excluded
         return PruningSummary(usable, modelled, len(self.parts), complete, self.excluded)

@@ -1,7 +1,9 @@
 """The CP-SAT model of the joint allocation: one 0/1 variable per option, one unit per rule.
 
-Builds and solves one tier at a time; the lexicographic driver (``matching.allocate``) fixes
-each proven tier before the next. Candidate generation, pruning and explanations live there.
+Builds the model once and solves it one block of tiers at a time (``solve_block``); the
+lexicographic driver (``matching.allocation_solve``) holds each proven tier before the next.
+Options and the tier weights are in ``matching.allocation_options``; candidate generation,
+pruning and explanations live elsewhere.
 """
 
 from __future__ import annotations
@@ -9,95 +11,42 @@ from __future__ import annotations
 import logging
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
 from matching.allocation_checks import parts_conflict
-from matching.allocation_types import AllocationInstance, candidate_tiers
-from matching.domain import Candidate, ChildId, HouseholdId
+from matching.allocation_options import (  # noqa: F401 (re-exported for callers of the model)
+    Block,
+    Option,
+    PartKey,
+    build_options,
+    option_key,
+    part_lookup,
+)
+from matching.allocation_types import AllocationInstance
+from matching.domain import HouseholdId
 
 logger = logging.getLogger(__name__)
-
-PartKey = tuple[int, int, int]
-"""(referral index, mode index, part index): one part of one way of placing a referral."""
-
-
-@dataclass(frozen=True, slots=True)
-class Option:
-    """One 0/1 decision: a candidate used as a given part, or a stand-in for pruned candidates.
-
-    A *virtual* option (``candidate is None``) is the relaxation used to bound pruning: it
-    carries the best value of each tier over the pruned candidates of its part and uses no
-    household, so a model with it can only do better than the full model.
-    """
-
-    part_key: PartKey
-    tiers: tuple[int, int, int, int, int]
-    candidate: Candidate | None = None
-
-    @property
-    def is_virtual(self) -> bool:
-        return self.candidate is None
-
-    @property
-    def household_id(self) -> HouseholdId | None:
-        return None if self.candidate is None else self.candidate.household_id
-
-    @property
-    def size(self) -> int:
-        return len(self.candidate.child_ids) if self.candidate is not None else 0
-
-
-def part_lookup(
-    instance: AllocationInstance,
-) -> list[dict[frozenset[ChildId], list[tuple[int, int]]]]:
-    """For each referral: children of a part -> every (mode, part) it appears as."""
-    lookup: list[dict[frozenset[ChildId], list[tuple[int, int]]]] = []
-    for unit in instance.referrals:
-        parts: dict[frozenset[ChildId], list[tuple[int, int]]] = defaultdict(list)
-        for mode_index, mode in enumerate(unit.modes):
-            for part_index, part in enumerate(mode):
-                parts[part].append((mode_index, part_index))
-        lookup.append(parts)
-    return lookup
-
-
-def build_options(
-    instance: AllocationInstance,
-    candidate_indices: Iterable[int],
-    virtual: Mapping[PartKey, tuple[int, int, int, int, int]] | None = None,
-) -> list[Option]:
-    """Options for the kept candidates (one per mode their children form a part of) plus virtuals."""
-    lookup = part_lookup(instance)
-    options: list[Option] = []
-    for index in candidate_indices:
-        candidate = instance.candidates[index]
-        referral_index = instance.referral_index[candidate.referral_id]
-        for mode, part in lookup[referral_index].get(frozenset(candidate.child_ids), ()):
-            options.append(
-                Option((referral_index, mode, part), candidate_tiers(candidate), candidate)
-            )
-    for key, tiers in sorted((virtual or {}).items()):
-        options.append(Option(key, tiers))
-    return options
 
 
 @dataclass(frozen=True, slots=True)
 class TierSolve:
-    """The outcome of optimising one tier."""
+    """The outcome of optimising one block of tiers (often a single tier)."""
 
     status: str
     """"optimal", "feasible" (time limit, gap open), "infeasible", "model_invalid" or "unknown"."""
     selected: tuple[int, ...]
     """Indices of the options set to 1 (empty without a solution)."""
-    value: int | None
-    """The tier's value in the solution, virtual options included [tier units]."""
-    bound: int | None
-    """Proven upper bound on the tier's value for this model [tier units]."""
+    objective: int | None
+    """The block's weighted objective in the solution, virtual options included."""
+    objective_bound: int | None
+    """Proven upper bound on the block's weighted objective for this model."""
     wall_s: float
     """Solver wall time [s]."""
+    value: int | None = None
+    """The first tier's value in the solution, virtual options included [tier units]."""
 
     def virtual_used(self, options: Sequence[Option]) -> list[int]:
         return [i for i in self.selected if options[i].is_virtual]
@@ -213,6 +162,11 @@ class AllocationModel:
                 only_siblings = self.model.NewBoolVar(f"one_group_{household_id}")
                 self.model.AddAtMostOne(self.x[i] for i in indices).OnlyEnforceIf(only_siblings)
             self.model.Add(new <= room_left).OnlyEnforceIf(only_siblings.Not())
+            # Implied, to tighten the relaxation: one part alone (all siblings) counts at most
+            # the room left, and parts of several referrals must fit within it together.
+            self.model.Add(
+                sum(min(self.options[i].size, room_left) * self.x[i] for i in indices) <= room_left
+            )
 
     def _referral_id(self, i: int) -> str:
         return self.instance.referrals[self.options[i].part_key[0]].referral_id
@@ -254,32 +208,41 @@ class AllocationModel:
 
     def hint(self, selected_keys: set[tuple]) -> None:
         """Start the search from a previous solution (keys from ``option_key``)."""
+        self.model.ClearHints()
         for variable, option in zip(self.x, self.options, strict=True):
             self.model.AddHint(variable, option_key(option) in selected_keys)
 
-    def solve(
+    def solve(self, tier: int, **settings) -> TierSolve:
+        """Maximise one tier (then use as few virtual options as possible at that value)."""
+        return self.solve_block(Block((tier,), (1,)), **settings)
+
+    def solve_block(
         self,
-        tier: int,
+        block: Block,
         *,
+        virtual_values: Sequence[int] | None = None,
         time_limit_s: float = 10.0,
-        workers: int = 4,
+        workers: int = 2,
         log_search_progress: bool = False,
     ) -> TierSolve:
-        """Maximise one tier, then use as few virtual options as possible at that value.
+        """Maximise the block's weighted tiers, then use as few virtual options as possible.
 
+        ``virtual_values`` gives, for each virtual option in order, its objective coefficient
+        (the best block value of a pruned candidate; default: the block value of its tiers).
         With four workers or fewer the search portfolio is chosen for this model: the
         strongest linear relaxation (``max_lp_sym``) proves the bounds that the default
-        relaxation leaves open once earlier tiers are held.
+        relaxation leaves open once earlier tiers are held (measured on the bench pools).
         """
-        virtual = [self.x[i] for i, o in enumerate(self.options) if o.is_virtual]
-        scale = len(virtual) + 1
-        self.model.Maximize(scale * self.tier_expression(tier) - sum(virtual))
-        solver = cp_model.CpSolver()
-        solver.parameters.max_time_in_seconds = max(0.01, time_limit_s)
-        solver.parameters.num_workers = workers
-        if workers <= len(_PORTFOLIO):
-            solver.parameters.subsolvers.extend(_PORTFOLIO[: max(1, workers)])
-        solver.parameters.log_search_progress = log_search_progress
+        coefficients = [block.value(o.tiers) for o in self.options]
+        virtual_rows = [i for i, o in enumerate(self.options) if o.is_virtual]
+        for row, value in zip(virtual_rows, virtual_values or (), strict=False):
+            coefficients[row] = value
+        scale = len(virtual_rows) + 1
+        self.model.Maximize(
+            scale * cp_model.LinearExpr.WeightedSum(self.x, coefficients)
+            - sum(self.x[i] for i in virtual_rows)
+        )
+        solver = _solver(time_limit_s, workers, log_search_progress)
         started = time.perf_counter()
         code = solver.Solve(self.model)
         wall_s = time.perf_counter() - started
@@ -287,22 +250,22 @@ class AllocationModel:
         if status not in ("optimal", "feasible"):
             return TierSolve(status, (), None, None, wall_s)
         selected = tuple(i for i, variable in enumerate(self.x) if solver.BooleanValue(variable))
-        value = sum(self.options[i].tiers[tier] for i in selected)
+        objective = sum(coefficients[i] for i in selected)
         if status == "optimal":
-            bound = value
+            bound = objective
         else:
-            bound = int((solver.BestObjectiveBound() + len(virtual)) // scale)
-        return TierSolve(status, selected, value, max(bound, value), wall_s)
+            bound = int((solver.BestObjectiveBound() + len(virtual_rows)) // scale)
+        value = sum(self.options[i].tiers[block.tiers[0]] for i in selected)
+        return TierSolve(status, selected, objective, max(bound, objective), wall_s, value)
 
 
-def option_key(option: Option) -> tuple:
-    """A stable identity for an option across rebuilt models (for hints)."""
-    candidate = option.candidate
-    if candidate is None:
-        return ("virtual", option.part_key)
-    return (
-        candidate.referral_id,
-        candidate.household_id,
-        tuple(sorted(candidate.child_ids)),
-        option.part_key[1],
-    )
+def _solver(time_limit_s: float, workers: int, log_search_progress: bool) -> cp_model.CpSolver:
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.01, time_limit_s)
+    solver.parameters.num_workers = max(1, workers)
+    if workers <= 1:
+        solver.parameters.linearization_level = 2  # the single worker is max_lp
+    elif workers <= len(_PORTFOLIO):
+        solver.parameters.subsolvers.extend(_PORTFOLIO[:workers])
+    solver.parameters.log_search_progress = log_search_progress
+    return solver

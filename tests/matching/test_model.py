@@ -162,7 +162,7 @@ def _instances(draw):
 @settings(max_examples=40, deadline=None)
 @given(_instances())
 def test_solver_matches_brute_force_and_the_checker_agrees(inst) -> None:
-    outcome = solve_lexicographic(inst, (), time_limit_s=10, workers=1, keep=1)
+    outcome = solve_lexicographic(inst, (), time_limit_s=10, workers=1, keep=1, keep_all_up_to=0)
     check = check_allocation(inst, outcome.allocation)
     assert outcome.status == "optimal"
     assert check.violations == ()
@@ -174,7 +174,7 @@ def test_pruning_keeps_the_optimum_when_few_units_compete() -> None:
     a = unit("A", 8)
     cands = [cand(a, f"H{j}", score=100 - j) for j in range(30)]
     inst = instance([a], [room(f"H{j}") for j in range(30)], cands)
-    pruning = Pruning(inst, keep=2)
+    pruning = Pruning(inst, keep=2, keep_all_up_to=0)
     # One referral, one part: no other unit can occupy its two kept households (2 > 0).
     assert pruning.summary().parts_complete == 1
     assert [o.candidate.household_id for o in pruning.options()] == ["H0", "H1"]
