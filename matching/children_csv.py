@@ -41,7 +41,7 @@ def read_children(path: Path | str, *, source: str | None = None) -> Parsed[Look
 
 def _child(row: RowReader) -> LookedAfterChild | None:
     before = len(row.errors)
-    urn = row.optional_integer("school_urn", minimum=100000)
+    urn = row.optional_integer("school_urn", minimum=100000, maximum=999999)
     household_id = row.text("household_id")
     values = {
         "child_id": ChildId(row.text("child_id", required=True)),

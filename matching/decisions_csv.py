@@ -45,7 +45,7 @@ def _decision(row: RowReader) -> Decision | None:
         "decided_by": row.text("decided_by", required=True),
         "decided_at": row.datetime("decided_at"),
         "reason": row.text("reason"),
-        "shortlist_rank": row.optional_integer("shortlist_rank", minimum=1),
+        "shortlist_rank": row.optional_integer("shortlist_rank", minimum=1, maximum=10_000),
         "beyond_threshold": row.boolean("beyond_threshold"),
         "out_of_area": row.boolean("out_of_area"),
     }

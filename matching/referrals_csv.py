@@ -108,7 +108,7 @@ def _referral(
 
 def _child(row: RowReader) -> Child | None:
     before = len(row.errors)
-    urn = row.optional_integer("school_urn", minimum=100000)
+    urn = row.optional_integer("school_urn", minimum=100000, maximum=999999)
     values = {
         "child_id": ChildId(row.text("child_id", required=True)),
         "date_of_birth": row.date("date_of_birth", required=True, sensitive=True),

@@ -98,8 +98,12 @@ class RowReader:
             return default
         return number
 
-    def optional_integer(self, field: str, *, minimum: int | None = None) -> int | None:
-        return self.integer(field, minimum=minimum, default=None) if self.text(field) else None
+    def optional_integer(
+        self, field: str, *, minimum: int | None = None, maximum: int | None = None
+    ) -> int | None:
+        if not self.text(field):
+            return None
+        return self.integer(field, minimum=minimum, maximum=maximum, default=None)
 
     def number(self, field: str, *, minimum: float = 0.0) -> float:
         value = self.text(field).replace(",", "").lstrip("£")

@@ -257,3 +257,14 @@ def _audit_is_append_only(_mapper: object, _connection: object, target: AuditRow
 def _decisions_are_append_only(_mapper: object, _connection: object, target: DecisionRow) -> None:
     """Decisions are a record kept for ever: the ORM refuses to change or delete one."""
     raise PermissionError(f"decision {target.decision_id} is append-only and cannot be changed")
+
+
+def _register_limit_guard() -> None:
+    """Refuse over-long text and out-of-range integers on every table (``webapp.store_limits``)."""
+    from webapp.store_limits import refuse_values_that_do_not_fit
+
+    for name in ("before_insert", "before_update"):
+        event.listen(Base, name, refuse_values_that_do_not_fit, propagate=True)
+
+
+_register_limit_guard()

@@ -1,5 +1,5 @@
 """Import checks that need the planning date or the stored data: dates in the future,
-impossible ages, and a child in two referrals at once.
+impossible ages, a child in two referrals at once, and values too long for their column.
 
 The planning date is the store's ``as_of`` setting, else today (UTC). Messages never repeat
 a child's date of birth; they name the row, the field and the rule.
@@ -16,7 +16,15 @@ from matching.domain import LookedAfterChild, Referral, ReferralStatus
 from matching.tabular import Parsed
 from sufficiency.domain import age_on
 from sufficiency.errors import FieldError
-from webapp.models import ReferralChildRow, ReferralRow, SettingRow
+from webapp.models import (
+    ChildRow,
+    DecisionRow,
+    HouseholdRow,
+    ReferralChildRow,
+    ReferralRow,
+    SettingRow,
+)
+from webapp.store_limits import values_problems
 
 #: Children are looked after until their 18th birthday.
 ADULT_AGE_YEARS = 18
@@ -102,3 +110,36 @@ def _children_in_other_open_referrals(session: Session, importing: set[str]) -> 
         .where(ReferralRow.status == str(ReferralStatus.OPEN))
     )
     return {child: referral for child, referral in rows if referral not in importing}
+
+
+def _columns_of(table: str, item: object) -> list[tuple[object, dict[str, object], str]]:
+    """(table, column values, child id or "") for each database row an imported item makes."""
+    from webapp import store_rows
+
+    if table == "households":
+        return [(HouseholdRow.__table__, store_rows.household_values(item), "")]
+    if table == "children":
+        return [(ChildRow.__table__, store_rows.child_values(item), "")]
+    if table == "decisions":
+        row = store_rows.decision_row(item)
+        return [(DecisionRow.__table__, {c.name: getattr(row, c.key) for c in DecisionRow.__table__.columns}, "")]  # fmt: skip
+    rows = [(ReferralRow.__table__, store_rows.referral_values(item), "")]
+    for child in store_rows.referral_child_rows(item):
+        values = {c.name: getattr(child, c.key) for c in ReferralChildRow.__table__.columns}
+        rows.append((ReferralChildRow.__table__, values, child.child_id))
+    return rows
+
+
+def limit_problems(table: str, parsed: Parsed) -> list[FieldError]:
+    """Text longer than its column holds, or whole numbers beyond 32 bits (PostgreSQL's limits;
+    SQLite would store them, so the check is made on every database alike)."""
+    errors = []
+    for number, item in zip(parsed.row_numbers, parsed.items, strict=True):
+        for model_table, values, child_id in _columns_of(table, item):
+            for problem in values_problems(model_table, values):
+                whose = f" (child {child_id})" if child_id else ""
+                errors.append(
+                    FieldError(parsed.source, number, problem.field, problem.problem + whose,
+                               expected=problem.expected)
+                )  # fmt: skip
+    return errors

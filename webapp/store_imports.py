@@ -24,7 +24,7 @@ from sufficiency.errors import FieldError, InputDataError
 from webapp.models import ChildRow, DecisionRow, HouseholdRow, ImportLogRow, ReferralRow
 from webapp.store import Store
 from webapp.store_decisions import save_children
-from webapp.store_import_checks import children_problems, referrals_problems
+from webapp.store_import_checks import children_problems, limit_problems, referrals_problems
 from webapp.store_rows import (
     child_values,
     decision_from_row,
@@ -103,6 +103,7 @@ def import_file(
     report(f"reading {path.name}")
     parsed = _reader(table)(path)
     report(f"{len(parsed.items)} {table} read; checking against the store")
+    _fail(parsed, limit_problems(table, parsed))
     apply = {"households": _households, "children": _children, "referrals": _referrals}.get(
         table, _decisions
     )

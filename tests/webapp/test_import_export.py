@@ -165,7 +165,7 @@ def test_decisions_must_name_stored_records(filled: Store, tmp_path: Path) -> No
         import_file(filled, "decisions", path)
     assert [str(e) for e in caught.value.errors] == [
         'decisions.csv row 3, field "decided_by": is blank but must be filled in',
-        "decisions.csv row 3, field \"shortlist_rank\": is out of range (got '0'; expected a whole number, at least 1)",
+        "decisions.csv row 3, field \"shortlist_rank\": is out of range (got '0'; expected a whole number from 1 to 10000)",
     ]
     path.write_text(
         path.read_text().splitlines()[0]
