@@ -55,9 +55,11 @@ def create_app(test_config: dict[str, object] | None = None) -> Flask:
         app.config["DATABASE_URL"] = f"sqlite:///{Path(app.instance_path) / 'planner.sqlite3'}"
     app.config["AS_OF"] = settings_module.parse_as_of(app.config["AS_OF"])
 
+    from webapp.cache import DataCache
     from webapp.jobs import JobRunner  # after config: the runner reads JOB_WORKERS
 
     app.extensions["planner.jobs"] = JobRunner(int(app.config["JOB_WORKERS"]))
+    app.extensions["planner.cache"] = DataCache(int(app.config["DATA_CACHE_ENTRIES"]))
     navigation = []
     for module_name in BLUEPRINT_MODULES:
         module = importlib.import_module(module_name)

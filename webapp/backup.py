@@ -29,6 +29,13 @@ from webapp.store import Store, _alembic_config, _sqlite_pragmas
 
 FORMAT = "placement-planner-backup/1"
 Progress = Callable[[str], None]
+#: Tables that are not data: the cache's data version is made afresh by the schema.
+NOT_BACKED_UP = frozenset({"data_version"})
+
+
+def _data_tables() -> list:
+    """The tables a backup holds, parents before children."""
+    return [t for t in Base.metadata.sorted_tables if t.name not in NOT_BACKED_UP]
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +97,7 @@ def backup(store: Store, path: Path | str, progress: Progress | None = None) -> 
         _transaction(store) as connection,
         zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as zf,
     ):
-        for table in Base.metadata.sorted_tables:
+        for table in _data_tables():
             lines = [
                 json.dumps({k: _cell(v) for k, v in row._mapping.items()}, sort_keys=True)
                 for row in connection.execute(select(table))
@@ -149,7 +156,7 @@ def _has_data(connection: Connection) -> list[str]:
     names = set(connection.dialect.get_table_names(connection))
     return [
         t.name
-        for t in Base.metadata.sorted_tables
+        for t in _data_tables()
         if t.name in names and connection.scalar(select(func.count()).select_from(t))
     ]
 
@@ -188,7 +195,7 @@ def restore(
                  "restore into an empty database, or pass --replace to overwrite it"]
             )  # fmt: skip
         _rebuild(connection, manifest["revision"])
-        for table in Base.metadata.sorted_tables:
+        for table in _data_tables():
             if tables.get(table.name):
                 connection.execute(insert(table), [_typed(table, r) for r in tables[table.name]])
                 report(f"{table.name}: {len(tables[table.name])} rows")

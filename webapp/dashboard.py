@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from flask import Blueprint, current_app, render_template
 
 from matching.domain import ProviderType
@@ -19,20 +21,42 @@ bp = Blueprint("dashboard", __name__)
 NAVIGATION = ("Dashboard", "dashboard.index")
 
 
+@functools.lru_cache(maxsize=8)
+def published_rate(la_code: str | None):
+    """The DfE published rate for a council (None: England's), read once per process."""
+    return read_published_rate(la_code)
+
+
+@functools.lru_cache(maxsize=1)
+def england_beyond_20_miles():
+    """England's share of children placed more than 20 miles from home (packaged file)."""
+    return read_england_percent_beyond_20_miles()
+
+
 def current_indicators() -> tuple[Indicators, object]:
-    """The indicators for the council on the planning date, and its DfE published rate."""
+    """The indicators for the council on the planning date, and its DfE published rate.
+
+    Worked out once per data version (``webapp.cache``): any write to the store, a decision
+    included, gives the next request fresh figures.
+    """
     data = get_data()
-    published = read_published_rate(data.council_la_code) if data.council_la_code else None
-    indicators = compute_indicators(
-        data.store.list_children(),
-        data.households(),
-        data.as_of,
-        data.distance_miles,
-        child_population=published.child_population if published else None,
-        threshold_miles=float(current_app.config["DISTANCE_THRESHOLD_MILES"]),
-        target_percent_beyond=float(current_app.config["DISTANCE_TARGET_PERCENT"]),
-    )
-    return indicators, published
+    published = published_rate(data.council_la_code) if data.council_la_code else None
+    threshold = float(current_app.config["DISTANCE_THRESHOLD_MILES"])
+    target = float(current_app.config["DISTANCE_TARGET_PERCENT"])
+
+    def compute() -> Indicators:
+        return compute_indicators(
+            data.store.list_children(),
+            data.households(),
+            data.as_of,
+            data.distance_miles,
+            child_population=published.child_population if published else None,
+            threshold_miles=threshold,
+            target_percent_beyond=target,
+        )
+
+    key = ("indicators", data.as_of, data.council_la_code, threshold, target)
+    return data.cached(key, compute), published
 
 
 def indicators_as_dict(indicators: Indicators) -> dict[str, object]:
@@ -104,8 +128,8 @@ def index():
         title="Dashboard",
         i=indicators,
         published=published,
-        england_rate=read_published_rate(None),
-        england_beyond=read_england_percent_beyond_20_miles(),
+        england_rate=published_rate(None),
+        england_beyond=england_beyond_20_miles(),
         fostering_chart=fostering,
         vacancies_chart=vacancies,
     )

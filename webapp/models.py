@@ -201,6 +201,17 @@ class SettingRow(Base):
     value: Mapped[str] = mapped_column(Text)
 
 
+class DataVersionRow(Base):
+    """One row: a random ``epoch`` and a ``version`` that database triggers raise on every
+    write to the data tables (migration 0004). Not data itself: never backed up."""
+
+    __tablename__ = "data_version"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    epoch: Mapped[str] = mapped_column(String(32))
+    version: Mapped[int] = mapped_column(Integer)
+
+
 class UserRow(Base):
     """A person who signs in: a role (``webapp.users.Role``) and a scrypt password hash."""
 

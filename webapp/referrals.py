@@ -10,6 +10,7 @@ from matching.domain import HouseholdFeature, Need, PlacementKind, Referral, Ref
 from sufficiency.domain import Sex
 from sufficiency.errors import InputDataError
 from webapp import get_data
+from webapp.access import signed_in_user
 from webapp.forms import parse_referral, referral_data_from_form, referral_to_data, splits_as_text
 from webapp.jobs import get_job_or_404, get_runner
 from webapp.maps import MapMarker, district_outlines, placement_map
@@ -213,12 +214,18 @@ def record_decision(referral_id: str, values):
     decision = build_decision(
         shortlist,
         str(values.get("household_id") or ""),
-        decided_by=str(values.get("decided_by") or ""),
+        decided_by=decided_by(values),
         decided_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
         reason=str(values.get("reason") or ""),
         child_ids=[c for c in (child_ids or []) if c] or None,
     )
     return data.store.record_decision(decision)
+
+
+def decided_by(values) -> str:
+    """Who decided: the signed-in user's name; the posted ``decided_by`` only without sign-in."""
+    user = signed_in_user()
+    return user.name if user is not None else str(values.get("decided_by") or "")
 
 
 @bp.route("/allocate", methods=["GET", "POST"])

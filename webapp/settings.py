@@ -66,6 +66,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Draw the council's postcode-district outlines (hulls of sector centroids) on maps",
     ),
     Setting("PHASE_BANNER", "Demo – synthetic data", "Text of the phase banner under the header"),
+    Setting(
+        "DATA_CACHE_ENTRIES",
+        256,
+        "Shortlists, matching contexts and dashboards kept until the next write to the data "
+        "(webapp.cache); 0 turns the cache off [entries]",
+    ),
 )
 
 #: Sign-in and sessions (``webapp.auth``; docs/security.md).

@@ -11,11 +11,16 @@ import datetime as dt
 import functools
 import logging
 import threading
+from collections.abc import Callable, Hashable
+from typing import TypeVar
 
 from flask import Flask
 
 from matching.domain import GridPoint, Household, Referral
-from webapp.store import Store, UnknownRecordError
+from webapp.cache import DataCache
+from webapp.store import AS_OF_SETTING, Store, UnknownRecordError
+
+T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +52,11 @@ def load_demo_into(store: Store) -> None:
 
 
 def open_data(app: Flask) -> DataSource:
-    return DataSource(open_store(app), dict(app.config))
+    """The request's data source; with the cache on, the data version is read first."""
+    source = DataSource(open_store(app), dict(app.config), app.extensions.get("planner.cache"))
+    if source.cache is not None:
+        source.data_version  # noqa: B018 - read before any data, so no value is keyed too new
+    return source
 
 
 @functools.lru_cache(maxsize=1)
@@ -67,25 +76,43 @@ def base_policy():
 
 
 class DataSource:
-    """The store, the council's identity and the engines, for one request."""
+    """The store, the council's identity and the engines, for one request.
 
-    def __init__(self, store: Store, config: dict[str, object]):
+    With a ``cache`` (``webapp.cache.DataCache``), the matching context, shortlists, the
+    store's settings and the dashboard are worked out once per data version.
+    """
+
+    def __init__(self, store: Store, config: dict[str, object], cache: DataCache | None = None):
         self.store = store
         self.config = config
+        self.cache = cache
+
+    @functools.cached_property
+    def data_version(self) -> tuple[str, int] | None:
+        """The store's data version when this request began (None: cache nothing)."""
+        return self.store.data_version() if self.cache is not None else None
+
+    def cached(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()``, or its value from earlier at the same data version."""
+        if self.cache is None:
+            return compute()
+        return self.cache.get(self.data_version, key, compute)
+
+    def setting(self, key: str) -> str | None:
+        """A store setting (``Store.get_setting``), read once per data version."""
+        return self.cached(("setting", key), lambda: self.store.get_setting(key))
 
     # -- the council and the date ---------------------------------------------------------
 
     @functools.cached_property
     def council_name(self) -> str:
         return str(
-            self.config.get("COUNCIL_NAME") or self.store.get_setting(COUNCIL_NAME_SETTING) or ""
+            self.config.get("COUNCIL_NAME") or self.setting(COUNCIL_NAME_SETTING) or ""
         )
 
     @functools.cached_property
     def council_la_code(self) -> str:
-        configured = self.config.get("COUNCIL_LA_CODE") or self.store.get_setting(
-            COUNCIL_LA_CODE_SETTING
-        )
+        configured = self.config.get("COUNCIL_LA_CODE") or self.setting(COUNCIL_LA_CODE_SETTING)
         return str(configured or base_policy().council_la_code or "")
 
     @functools.cached_property
@@ -94,8 +121,9 @@ class DataSource:
         configured = self.config.get("AS_OF")
         if isinstance(configured, dt.date):
             return configured
-        if self.store.as_of is not None:
-            return self.store.as_of
+        stored = self.setting(AS_OF_SETTING)
+        if stored:
+            return dt.date.fromisoformat(stored)
         from sufficiency.demo_council import DEMO_AS_OF
 
         return DEMO_AS_OF
@@ -147,20 +175,34 @@ class DataSource:
 
     def active_households(self) -> list[Household]:
         """Households still registered on the planning date (the ones matching considers)."""
-        return self.store.list_households(active_on=self.as_of)
+        return list(self._match_inputs()[0])
+
+    def _match_inputs(self):
+        """``(households, context)``: the active households, located once per data version."""
+        from matching.context import build_context
+
+        def build():
+            households = tuple(self.store.list_households(active_on=self.as_of))
+            schools = self.store.list_schools() or None
+            return households, build_context(households, schools=schools, gazetteer=gazetteer())
+
+        return self.cached(("match-context", self.as_of), build)
 
     # -- engines ------------------------------------------------------------------------
 
     def shortlist(self, referral: Referral):
-        """The ranked, explained shortlist for a referral (``matching.shortlist.rank``)."""
-        from matching.context import build_context
+        """The ranked, explained shortlist for a referral (``matching.shortlist.rank``).
+
+        The households and their context are shared by every referral at this data version;
+        the referral's home and schools are located on first use (``MatchContext``).
+        """
         from matching.shortlist import rank
 
-        households = self.active_households()
-        context = build_context(
-            households, [referral], schools=self.store.list_schools() or None, gazetteer=gazetteer()
-        )
-        return rank(referral, households, context, self.policy)
+        def ranked():
+            households, context = self._match_inputs()
+            return rank(referral, households, context, self.policy)
+
+        return self.cached(("shortlist", referral, self.as_of), ranked)
 
 
 @functools.lru_cache(maxsize=4096)

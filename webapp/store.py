@@ -29,6 +29,7 @@ from matching.domain import (
 )
 from webapp.models import (
     ChildRow,
+    DataVersionRow,
     HouseholdRow,
     ImportLogRow,
     ReferralRow,
@@ -148,6 +149,20 @@ class Store(ChildrenReferralsDecisions):
                 session.scalar(select(func.count()).select_from(model))
                 for model in (HouseholdRow, ChildRow, ReferralRow)
             )
+
+    def data_version(self) -> tuple[str, int] | None:
+        """``(epoch, version)``: changes with every committed write to the data tables.
+
+        Database triggers (migration 0004) raise it on every INSERT, UPDATE or DELETE of
+        households, children, referrals, decisions, schools, SSDA903 rows and settings, by
+        any process; audit entries, users and tokens leave it alone. ``None`` on a database
+        without those triggers (neither SQLite nor PostgreSQL): then nothing may be cached.
+        """
+        if self.engine.dialect.name not in ("sqlite", "postgresql"):
+            return None
+        with self.session() as session:
+            row = session.get(DataVersionRow, 1, populate_existing=True)
+            return (row.epoch, row.version) if row is not None else None
 
     # -- settings -----------------------------------------------------------------------
 

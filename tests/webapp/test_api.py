@@ -86,6 +86,7 @@ def test_create_referral_then_shortlist_then_decide(client) -> None:
     )
     assert decision.status_code == 201
     assert decision.json["decision"]["shortlist_rank"] == 1
+    assert decision.json["decision"]["decided_by"] == "Test administrator"  # not the body's
     assert client.get(f"/api/referrals/{referral_id}").json["referral"]["status"] == "placed"
     again = client.post(
         f"/api/referrals/{referral_id}/decision",

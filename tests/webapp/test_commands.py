@@ -12,7 +12,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from tests.webapp.store_samples import child, household, referral
+from tests.webapp.store_samples import child, decision, household, referral
 from webapp.commands import COMMANDS
 from webapp.store import Store
 
@@ -45,10 +45,10 @@ def _run(cli: click.Group, *args: str):  # type: ignore[no-untyped-def]
 
 def test_db_upgrade_and_current(cli: click.Group, database: Path) -> None:
     before = json.loads(_run(cli, "db", "current", "--json").stdout)
-    assert (before["revision"], before["head"], before["up_to_date"]) == (None, "0003", False)
+    assert (before["revision"], before["head"], before["up_to_date"]) == (None, "0004", False)
     result = _run(cli, "db", "upgrade")
     assert result.exit_code == 0
-    assert result.stdout.endswith("schema none -> 0003\n")
+    assert result.stdout.endswith("schema none -> 0004\n")
     assert json.loads(_run(cli, "db", "current", "--json").stdout)["up_to_date"] is True
 
 
@@ -116,47 +116,88 @@ def test_export_formats_and_bad_names(cli: click.Group, database: Path, tmp_path
     assert '"out.txt" must end in .csv or .xlsx' in result.stderr
 
 
-def test_decide_places_then_refuses_the_taken_vacancy(cli: click.Group, database: Path) -> None:
+def _decide_setup(database: Path) -> Store:
+    """H1 at the children's home postcode, H2 about a mile away, H3 in Manchester (out of the
+    Leeds council area and 36.9 miles away); H1 has one place."""
     store = Store(str(database))
     store.upgrade()
-    store.add_household(household("H1", approved_places=1))
+    store.set_setting("council_la_code", "E08000035")  # Leeds
+    store.add_household(household("H1", approved_places=1, postcode="LS7 3AA"))
+    store.add_household(household("H2", approved_places=2))
+    store.add_household(household("H3", approved_places=2, postcode="M1 1AE"))
     store.add_referral(referral("R1", (child("C1"),)))
     store.add_referral(referral("R2", (child("C2"),)))
-    result = _run(
-        cli,
-        "decide",
-        "R1",
-        "H1",
-        "--by",
-        "officer.a",
-        "--rank",
-        "1",
-        "--at",
-        "2026-11-23 10:00",
-        "--json",
+    return store
+
+
+def test_decide_checks_the_choice_against_a_fresh_shortlist(cli: click.Group, database: Path) -> None:
+    store = _decide_setup(database)
+    result = _run(cli, "decide", "R1", "H3", "--by", "officer.a")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        "Not recorded: decision on referral R1: 1 problem(s)\n"
+        '  - decision, field "reason": a reason is required when the chosen household is not the top of the shortlist, is beyond the distance threshold, or is outside the council\'s area (expected a reason, because it is ranked 3, not first and it is 36.9 miles from home, beyond the threshold and it is outside the council\'s area)\n'
     )
+    result = _run(cli, "decide", "R1", "H2", "--by", "officer.a", "--reason", "keeps her school",
+                  "--at", "2026-11-23 10:00", "--json")  # fmt: skip
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout) == {
-        "referral_id": "R1", "household_id": "H1", "child_ids": ["C1"],
-        "decided_by": "officer.a", "decided_at": "2026-11-23 10:00:00",
+        "referral_id": "R1", "household_id": "H2", "child_ids": ["C1"], "decided_by": "officer.a",
+        "decided_at": "2026-11-23 10:00:00", "shortlist_rank": 2, "beyond_threshold": False,
+        "out_of_area": False, "reason": "keeps her school",
     }  # fmt: skip
-    result = _run(cli, "decide", "R2", "H1", "--by", "officer.b")
-    assert result.exit_code == 1
-    assert (
-        result.stderr
-        == "Not recorded: household H1 has 0 vacancies left but this decision places 1 child; another decision may have taken them\n"
+    result = _run(cli, "decide", "R2", "H1", "--by", "officer.b", "--at", "2026-11-23 11:00")
+    assert result.stdout == "Recorded: C2 of referral R2 placed with household H1 by officer.b (rank 1 on the shortlist).\n"
+    [first, second] = store.list_decisions()
+    assert (first.shortlist_rank, first.reason, second.shortlist_rank) == (2, "keeps her school", 1)
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (("R1", "H1", "--child", "C7"), 2,
+         '  - decision, field "child_ids": C7 is neither the whole group nor a part of an allowed split (expected the whole group or one allowed part)'),
+        (("R1", "H9"), 2, '  - decision, field "household_id": household H9 is not among the 3 households'),
+        (("R404", "H1"), 2, '  - decision, field "referral_id": no referral record with id \'R404\''),
+        (("R1", "H1", "--at", "2026-13-01"), 2,
+         "  - decision, field \"at\": is not a date and time (got '2026-13-01'; expected yyyy-mm-dd hh:mm)"),
+        (("R1", "H1", "--by", " "), 2,
+         '  - decision, field "decided_by": who made the decision must be recorded'),
+    ],
+)  # fmt: skip
+def test_decide_bad_choices_exit_2_naming_the_field(
+    cli: click.Group, database: Path, args: tuple[str, ...], code: int, message: str
+) -> None:
+    store = _decide_setup(database)
+    by = () if "--by" in args else ("--by", "officer.a")
+    result = _run(cli, "decide", *args, *by)
+    assert (result.exit_code, result.stderr.splitlines()[-1]) == (code, message)
+    assert store.list_decisions() == []
+
+
+def test_decide_exits_1_when_the_vacancy_or_referral_is_gone(
+    cli: click.Group, database: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Checked against the shortlist, then another officer takes H1's place before it is written."""
+    from webapp import store_decisions
+
+    store = _decide_setup(database)
+    original = store_decisions.read_claim_state
+
+    def another_officer_first(session, decision_):  # type: ignore[no-untyped-def]
+        monkeypatch.setattr(store_decisions, "read_claim_state", original)
+        Store(str(database)).record_decision(decision("R2", "H1", decided_by="officer.b"))
+        return original(session, decision_)
+
+    monkeypatch.setattr(store_decisions, "read_claim_state", another_officer_first)
+    result = _run(cli, "decide", "R1", "H1", "--by", "officer.a")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "Not recorded: household H1 has 0 vacancies left but this decision places 1 child; another decision may have taken them\n",
     )
-    result = _run(cli, "decide", "R2", "H1", "--by", "officer.b", "--rank", "3")
-    assert result.exit_code == 2
-    assert (
-        "decision: reason: a reason is required when the chosen household is not the top of the shortlist"
-        in result.stderr
-    )
-    result = _run(cli, "decide", "R404", "H1", "--by", "officer.b")
-    assert (result.exit_code, result.stderr.splitlines()[-1]) == (
-        2,
-        "  - no referral record with id 'R404'",
-    )
+    result = _run(cli, "decide", "R2", "H2", "--by", "officer.a")
+    assert (result.exit_code, result.stderr) == (1, "Not recorded: referral R2 is placed, not open\n")
+    assert [d.decided_by for d in store.list_decisions()] == ["officer.b"]
 
 
 def test_serve_creates_the_database_and_runs_the_app(
@@ -172,7 +213,7 @@ def test_serve_creates_the_database_and_runs_the_app(
     result = _run(cli, "serve", "--port", "5055")
     assert result.exit_code == 0, result.output
     assert calls == [(f"sqlite:///{database}", {"host": "127.0.0.1", "port": 5055})]
-    assert Store(str(database)).current_revision() == "0003"
+    assert Store(str(database)).current_revision() == "0004"
 
 
 def test_demo_load_refuses_a_store_with_data(cli: click.Group, database: Path) -> None:
