@@ -7,7 +7,6 @@ Progress goes to stderr; ``--json`` prints data (or the error shape) on stdout.
 
 from __future__ import annotations
 
-import datetime as dt
 import getpass
 import json
 import os
@@ -19,8 +18,6 @@ from sufficiency.errors import InputDataError
 from webapp.store import (
     DATABASE_URL_ENV,
     Store,
-    StoreError,
-    UnknownRecordError,
     resolve_database_url,
 )
 
@@ -190,71 +187,7 @@ def db_current(database: str | None, as_json: bool) -> None:
     _echo(as_json, data, f"{store!r}: schema {current or 'none'} (newest {head}; {status})")
 
 
-# -- decide ------------------------------------------------------------------------------
-
-
-@click.command("decide")
-@click.argument("referral_id")
-@click.argument("household_id")
-@click.option("--by", "decided_by", required=True, help="The officer making the decision.")
-@click.option(
-    "--reason", default="", help="Why (required unless the household was first on the shortlist)."
-)
-@click.option(
-    "--child", "child_ids", multiple=True, help="Place only this child (repeat for several)."
-)
-@click.option("--rank", "shortlist_rank", type=int, help="The household's place on the shortlist.")
-@click.option(
-    "--beyond-threshold", is_flag=True, help="The household is beyond the distance threshold."
-)
-@click.option("--out-of-area", is_flag=True, help="The household is outside the council's area.")
-@click.option("--at", "decided_at", help="When decided (yyyy-mm-dd hh:mm; default: now).")
-@database_option
-@json_option
-def decide(
-    referral_id: str, household_id: str, database: str | None, as_json: bool, **values: Any
-) -> None:
-    """Record a placement decision: places the children if the household still has room."""
-    from matching.domain import Decision
-
-    at = values.pop("decided_at")
-    try:
-        decided_at = (
-            dt.datetime.fromisoformat(at) if at else dt.datetime.now().replace(microsecond=0)
-        )
-        decision = Decision(
-            referral_id=referral_id,
-            household_id=household_id,
-            decided_at=decided_at,
-            **{**values, "child_ids": tuple(values["child_ids"])},
-        )
-    except ValueError as error:
-        _fail_input(InputDataError([f"decision: {error}"]), as_json)
-    store = _open(database)
-    from webapp import audit
-
-    try:
-        recorded = store.record_decision(decision)
-    except (UnknownRecordError, ValueError) as error:
-        _fail_input(InputDataError([str(error)]), as_json)
-    except StoreError as error:
-        audit.record(store, _decision_entry(decision, "record-decision-refused", str(error)))
-        click.echo(f"Not recorded: {error}", err=True)
-        raise SystemExit(1) from None
-    audit.record(store, _decision_entry(recorded, "record-decision", ""))
-    data = {
-        "referral_id": recorded.referral_id,
-        "household_id": recorded.household_id,
-        "child_ids": list(recorded.child_ids),
-        "decided_by": recorded.decided_by,
-        "decided_at": recorded.decided_at.isoformat(" "),
-    }
-    _echo(
-        as_json,
-        data,
-        f"Recorded: {', '.join(recorded.child_ids)} of referral {referral_id} "
-        f"placed with household {household_id} by {recorded.decided_by}.",
-    )
+# -- decide (the command is in webapp.commands_decide) -----------------------------------
 
 
 def _decision_entry(decision: Any, action: str, problem: str):
@@ -270,6 +203,7 @@ def _decision_entry(decision: Any, action: str, problem: str):
 
 from webapp.commands_admin import COMMANDS as ADMIN_COMMANDS  # noqa: E402 (uses the helpers above)
 from webapp.commands_data import export_command, import_group  # noqa: E402 (uses the helpers above)
+from webapp.commands_decide import decide  # noqa: E402 (uses the helpers above)
 
 COMMANDS: list[click.Command] = [
     serve, demo, db, import_group, export_command, decide, *ADMIN_COMMANDS,

@@ -107,6 +107,15 @@ def test_triggers_keep_decisions_append_only_in_plain_sql(pg: Store) -> None:
     assert len(pg.list_decisions()) == 1
 
 
+def test_data_version_rises_with_each_committed_write_only(pg: Store) -> None:
+    epoch, before = pg.data_version()
+    pg.add_household(household("H1"))
+    assert pg.data_version() == (epoch, before + 1)
+    with pytest.raises(InputDataError):
+        import_file(pg, "households", BAD / "households.csv")
+    assert pg.data_version() == (epoch, before + 1)  # a refused import wrote nothing
+
+
 def test_two_officers_race_for_the_last_vacancy(pg: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     """Both read H1's one vacancy, then both write: READ COMMITTED makes the second UPDATE wait
     for the first commit, re-check ``version`` and match no row."""
