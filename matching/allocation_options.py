@@ -76,14 +76,14 @@ class Block:
 
 
 def tier_blocks(instance: AllocationInstance) -> tuple[Block, ...]:
-    """Children placed; sibling groups together; within the threshold with schools kept (one
-    solve); the weighted score alone (it can be negative, so it is never weighted under another
-    tier). Children placed and sibling groups solve faster apart (measured on the bench pools)."""
+    """Children placed alone (its model is the hardest: measured faster on its own); sibling
+    groups together, within the threshold and schools kept in one weighted solve; the score
+    alone (it can be negative, so it is never weighted under another tier)."""
     children = sum(unit.size for unit in instance.referrals)
+    weight = children + 1  # more than any count of children or groups can reach
     return (
         Block((0,), (1,)),
-        Block((1,), (1,)),
-        Block((2, 3), (children + 1, 1)),
+        Block((1, 2, 3), (weight * weight, weight, 1)),
         Block((4,), (1,)),
     )
 

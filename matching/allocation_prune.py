@@ -16,7 +16,7 @@ Two arguments, both exact:
   the full optimum; otherwise the parts it used are expanded and the model re-solved.
 
 Parts of two or more children, and parts with at most ``keep_all_up_to`` candidates, keep
-them all unless counting proves fewer suffice: households able to take a sibling group are the
+them all unless counting proves fewer suffice (``keep_all_up_to=0`` turns both off): households able to take a sibling group are the
 scarce ones, and a virtual option standing for them is used freely by the relaxation, costing
 a re-solve per expansion (measured on the bench pools: the first tier then needs one solve).
 Choosing what to keep only affects speed, never the optimum. No solver here.
@@ -106,7 +106,8 @@ class Pruning:
         for key, part_list in self.parts.items():
             self._choose_cut(key, self.keep)
             size = instance.candidates[part_list.ranked[0]].places_used
-            if not part_list.proven and (len(part_list.ranked) <= keep_all_up_to or size > 1):
+            short = len(part_list.ranked) <= keep_all_up_to
+            if not part_list.proven and (short or (size > 1 and keep_all_up_to > 0)):
                 part_list.kept = len(part_list.ranked)
         self._keep_pins()
 

@@ -1,12 +1,9 @@
 """Lexicographic optimisation of the allocation: each tier proven optimal before the next.
 
-Drives ``matching.model`` over the pruned candidates of ``matching.allocation_prune``. Tiers
-are solved in blocks with exact lexicographic weights (``matching.allocation_options``):
-children placed with sibling groups together; within the threshold with schools kept; then
-the score. A block's relaxation optimum that uses virtual (pruned) options is repaired into a
-real allocation if it can be (``matching.allocation_repair``), else those parts are expanded
-and it is re-solved. Each proven tier is held as a constraint while the next block is
-optimised over the same model, hinted with the last solution.
+Drives ``matching.model`` over the pruned candidates of ``matching.allocation_prune``, one
+block of tiers at a time (``matching.allocation_blocks``), with exact lexicographic weights
+inside a block (``matching.allocation_options``). Each proven tier is held as a constraint
+while the next block is optimised over the same model, hinted with the last solution.
 """
 
 from __future__ import annotations
@@ -16,46 +13,21 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from matching.allocation_options import Block, Option, option_key, tier_blocks
+from matching.allocation_blocks import State, TierOutcome, solve_block, values_of
+from matching.allocation_options import tier_blocks
 from matching.allocation_prune import Pruning, PruningSummary
-from matching.allocation_repair import repair
-from matching.allocation_types import TIER_LABELS, TIER_NAMES, AllocationInstance, candidate_tiers
+from matching.allocation_types import TIER_LABELS, TIER_NAMES, AllocationInstance
 from matching.domain import Candidate
-from matching.model import AllocationModel, TierSolve
+
+__all__ = ["LexOutcome", "TierOutcome", "solve_lexicographic"]
 
 logger = logging.getLogger(__name__)
 
 Progress = Callable[[str], None]
 
-#: Share of the remaining time each block of tiers may use (children placed; sibling groups;
-#: distance with schools; score): the last gets all that is left.
-_SHARES = (0.5, 0.3, 0.5, 1.0)
-
-
-@dataclass(frozen=True, slots=True)
-class TierOutcome:
-    """How one tier was optimised."""
-
-    name: str
-    """The tier (``TIER_NAMES``)."""
-    value: int
-    """The allocation's value on this tier [children, groups or points]."""
-    bound: int
-    """Proven upper bound for this tier, given the tiers before it [same units]."""
-    status: str
-    """"proven" (value equals the bound), "gap" (stopped at the time limit or expansion
-    limit) or "not solved" (no time left, or the solver failed; value from the last solution)."""
-    seconds: float
-    """Wall time spent on this tier, all re-solves included [s]."""
-    solves: int
-    """Models solved for this tier (more than one when pruned parts were expanded)."""
-
-    @property
-    def gap(self) -> float:
-        """Relative gap (bound - value) / |bound|, 0 when proven [fraction]."""
-        return (
-            0.0 if self.bound == self.value else (self.bound - self.value) / max(1, abs(self.bound))
-        )
+#: Share of the remaining time each block of tiers may use (children placed; sibling groups
+#: with distance and schools; score): the last gets all that is left.
+_SHARES = (0.4, 0.5, 1.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,164 +43,6 @@ class LexOutcome:
     seconds: float
 
 
-def _values(allocation: Sequence[Candidate]) -> list[int]:
-    totals = [0] * 5
-    for candidate in allocation:
-        for t, value in enumerate(candidate_tiers(candidate)):
-            totals[t] += value
-    return totals
-
-
-class _State:
-    """What carries from block to block: held values, the best real allocation, the model."""
-
-    def __init__(self, instance, pruning: Pruning, start, workers: int, log: bool):
-        self.instance, self.pruning, self.workers, self.log = instance, pruning, workers, log
-        self.allocation: tuple[Candidate, ...] = tuple(start)
-        self.hint_keys: set[tuple] = set()
-        self.held: list[tuple[int, int]] = []
-        self.failure: str | None = None
-        self.model: AllocationModel | None = None
-        self.options: list[Option] = []
-        wanted = {(c.referral_id, c.household_id, tuple(sorted(c.child_ids))) for c in start}
-        for option in pruning.options():
-            if option.candidate is not None and option_key(option)[:3] in wanted:
-                self.hint_keys.add(option_key(option))
-
-    def current_model(self) -> AllocationModel:
-        """The model over the pruning's current options (rebuilt after expansions or repairs)."""
-        if self.model is None:
-            self.options = self.pruning.options()
-            self.model = AllocationModel(self.instance, self.options)
-            for tier, value in self.held:
-                self.model.require_at_least(tier, value)
-        self.model.hint(self.hint_keys)
-        return self.model
-
-    def adopt(self, allocation: list[Candidate], keys: set[tuple]) -> None:
-        self.allocation, self.hint_keys = tuple(allocation), keys
-
-    def hold(self, tier: int, value: int) -> None:
-        self.held.append((tier, value))
-        if self.model is not None:
-            self.model.require_at_least(tier, value)
-
-
-def _outcomes(block: Block, state: _State, bound, seconds, solves, kind) -> list[TierOutcome]:
-    """Per-tier outcomes of a block: ``kind`` is "proven", "gap" or "not solved"."""
-    values = _values(state.allocation)
-    bounds = block.split(bound, values) if bound is not None else [None] * len(block.tiers)
-    outcomes = []
-    for k, tier in enumerate(block.tiers):
-        top = (
-            values[tier] if kind == "proven" or bounds[k] is None else max(values[tier], bounds[k])
-        )
-        status = kind if kind != "gap" or top > values[tier] else "proven"
-        # The block's time is reported on its first tier (its other tiers were solved with it).
-        outcomes.append(
-            TierOutcome(
-                TIER_NAMES[tier],
-                values[tier],
-                top,
-                status,
-                seconds if k == 0 else 0.0,
-                solves if k == 0 else 0,
-            )
-        )
-    return outcomes
-
-
-def _solve_block(state: _State, block: Block, deadline: float, share: float) -> list[TierOutcome]:
-    """Optimise one block, expanding pruned parts until the relaxation needs none of them."""
-    started, solves = time.perf_counter(), 0
-    bound: int | None = None  # every relaxation's bound holds for the full problem: keep the least
-    while True:
-        solves += 1
-        model = state.current_model()
-        options = state.options
-        virtual_values = state.pruning.virtual_values(block)
-        result = model.solve_block(
-            block,
-            virtual_values=virtual_values,
-            time_limit_s=max(0.05, (deadline - time.perf_counter()) * share),
-            workers=state.workers,
-            log_search_progress=state.log,
-        )
-        seconds = time.perf_counter() - started
-        _log_solve(block, solves, options, result)
-        if result.status == "unknown":
-            logger.warning("tiers %s: no solution within the time limit", block.tiers)
-            return _outcomes(block, state, bound, seconds, solves, "not solved")
-        if result.status in ("infeasible", "model_invalid"):
-            state.failure = result.status
-            return _outcomes(block, state, None, seconds, solves, "not solved")
-        bound = result.objective_bound if bound is None else min(bound, result.objective_bound)
-        used = result.virtual_used(options)
-        failed = _repair(state, block, result, virtual_values) if used else []
-        if failed:
-            _adopt_if_better(state, block, [options[i] for i in result.selected if i not in used])
-        if not failed:
-            if not used:
-                real = [options[i] for i in result.selected]
-                state.adopt([o.candidate for o in real], {option_key(o) for o in real})
-            kind = "proven" if result.status == "optimal" else "gap"
-            return _outcomes(block, state, bound, seconds, solves, kind)
-        if time.perf_counter() < deadline and state.pruning.expand(failed):
-            state.model = None
-            continue
-        return _outcomes(block, state, bound, seconds, solves, "gap")
-
-
-def _adopt_if_better(state: _State, block: Block, real: list[Option]) -> None:
-    """Keep the relaxation optimum's real options as the allocation if they do better."""
-    allocation = [o.candidate for o in real]
-    values = _values(allocation)
-    if all(values[tier] >= value for tier, value in state.held) and block.value(
-        values
-    ) > block.value(_values(state.allocation)):
-        state.adopt(allocation, {option_key(o) for o in real})
-
-
-def _repair(state: _State, block: Block, result: TierSolve, virtual_values) -> list:
-    """Swap the virtual options used for free pruned candidates worth as much, if all can be;
-    otherwise return the parts that could not be swapped."""
-    options = state.options
-    rows = [i for i, o in enumerate(options) if o.is_virtual]
-    coefficients = dict(zip(rows, virtual_values, strict=True))
-    swaps, failed = repair(state.pruning, options, result.selected, coefficients, block, state.held)
-    if failed:
-        logger.debug("tiers %s: %d virtual options not swapped", block.tiers, len(failed))
-        return failed
-    real = [options[i] for i in result.selected if not options[i].is_virtual]
-    candidates = [o.candidate for o in real]
-    keys = {option_key(o) for o in real}
-    for key, index in swaps:
-        state.pruning.add_extra(key, index)
-        candidate = state.instance.candidates[index]
-        candidates.append(candidate)
-        keys.add(option_key(Option(key, candidate_tiers(candidate), candidate)))
-    state.adopt(candidates, keys)
-    state.model = None  # the next block models the swapped-in candidates
-    logger.debug(
-        "tiers %s: %d virtual options swapped for free households", block.tiers, len(swaps)
-    )
-    return []
-
-
-def _log_solve(block: Block, solves: int, options: Sequence[Option], result: TierSolve) -> None:
-    logger.debug(
-        "tiers %s solve %d: %d options (%d virtual), %s objective %s bound %s in %.2f s",
-        block.tiers,
-        solves,
-        len(options),
-        sum(o.is_virtual for o in options),
-        result.status,
-        result.objective,
-        result.objective_bound,
-        result.wall_s,
-    )
-
-
 def solve_lexicographic(
     instance: AllocationInstance,
     start: Sequence[Candidate] = (),
@@ -236,6 +50,7 @@ def solve_lexicographic(
     time_limit_s: float = 10.0,
     workers: int = 4,
     keep: int = 20,
+    max_keep: int = 80,
     keep_all_up_to: int = 150,
     progress: Progress | None = None,
     log_search_progress: bool = False,
@@ -254,8 +69,11 @@ def solve_lexicographic(
         CP-SAT search workers.
     keep : int
         Candidates first kept per referral part (more are added where a proof needs them).
+    max_keep : int
+        Most candidates the counting argument may keep per part before it gives up.
     keep_all_up_to : int
-        Parts with at most this many candidates keep them all unless counting proves fewer do.
+        Parts with at most this many candidates, and sibling groups, keep them all unless
+        counting proves fewer suffice (0: neither; speed only, never the optimum).
     progress : callable, optional
         Called with a one-line message after each tier.
 
@@ -267,13 +85,15 @@ def solve_lexicographic(
     """
     started = time.perf_counter()
     deadline = started + time_limit_s
-    pruning = Pruning(instance, keep=keep, keep_all_up_to=keep_all_up_to)
-    state = _State(instance, pruning, start, workers, log_search_progress)
+    pruning = Pruning(instance, keep=keep, max_keep=max_keep, keep_all_up_to=keep_all_up_to)
+    state = State(instance, pruning, start, workers, log_search_progress)
     outcomes: list[TierOutcome] = []
     for number, block in enumerate(tier_blocks(instance)):
         if number > 0 and time.perf_counter() >= deadline:
             break
-        block_outcomes = _solve_block(state, block, deadline, share=_SHARES[number])
+        block_outcomes = solve_block(
+            state, block, deadline, share=_SHARES[number], first=number == 0
+        )
         outcomes += block_outcomes
         for tier, outcome in zip(block.tiers, block_outcomes, strict=True):
             if progress is not None:
@@ -288,13 +108,13 @@ def solve_lexicographic(
     return _finish(state, outcomes, time.perf_counter() - started)
 
 
-def _finish(state: _State, outcomes: list[TierOutcome], seconds: float) -> LexOutcome:
+def _finish(state: State, outcomes: list[TierOutcome], seconds: float) -> LexOutcome:
     messages: list[str] = []
     summary = state.pruning.summary()
     if state.failure == "infeasible" and not state.held:
         messages.append("No allocation honours every pin: remove or change a pin and re-run.")
         return LexOutcome("infeasible", (), tuple(outcomes), summary, tuple(messages), seconds)
-    values = _values(state.allocation)
+    values = values_of(state.allocation)
     for tier in range(len(outcomes), 5):
         outcomes.append(
             TierOutcome(TIER_NAMES[tier], values[tier], values[tier], "not solved", 0.0, 0)

@@ -248,6 +248,7 @@ class AllocationModel:
         wall_s = time.perf_counter() - started
         status = _STATUS.get(code, "unknown")
         if status not in ("optimal", "feasible"):
+            # Without a solution the solver's bound is not reported reliably: none is kept.
             return TierSolve(status, (), None, None, wall_s)
         selected = tuple(i for i, variable in enumerate(self.x) if solver.BooleanValue(variable))
         objective = sum(coefficients[i] for i in selected)

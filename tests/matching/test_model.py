@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import itertools
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from matching import allocation_blocks, allocation_primal
 from matching.allocation_checks import check_allocation
 from matching.allocation_prune import Pruning
 from matching.allocation_solve import solve_lexicographic
+from matching.allocation_options import tier_blocks
 from matching.model import AllocationModel, build_options
 from tests.matching.allocation_factory import cand, instance, room, unit
 
@@ -159,15 +162,35 @@ def _instances(draw):
     return instance(referrals, rooms, cands[:9])
 
 
-@settings(max_examples=40, deadline=None)
-@given(_instances())
-def test_solver_matches_brute_force_and_the_checker_agrees(inst) -> None:
-    outcome = solve_lexicographic(inst, (), time_limit_s=10, workers=1, keep=1, keep_all_up_to=0)
+def _agrees_with_brute_force(inst) -> None:
+    # One candidate kept per part and no counting beyond it: every other candidate is behind a
+    # virtual option, so the relaxation, its repair and the expansions are all exercised.
+    outcome = solve_lexicographic(
+        inst, (), time_limit_s=10, workers=1, keep=1, max_keep=1, keep_all_up_to=0
+    )
     check = check_allocation(inst, outcome.allocation)
     assert outcome.status == "optimal"
     assert check.violations == ()
     assert check.tiers.as_tuple() == tuple(t.value for t in outcome.tiers)
     assert check.tiers.as_tuple() == _brute_force(inst)
+
+
+@settings(max_examples=40, deadline=None)
+@given(_instances())
+def test_solver_matches_brute_force_and_the_checker_agrees(inst) -> None:
+    _agrees_with_brute_force(inst)
+
+
+@settings(max_examples=25, deadline=None)
+@given(_instances())
+def test_restricted_first_solve_never_changes_the_optimum(inst) -> None:
+    # Force the large-model path (a restricted solve of one candidate per part first): it only
+    # supplies allocations, so the optimum and its proof must be the same.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(allocation_primal, "LARGE_MODEL_OPTIONS", 0)
+        patch.setattr(allocation_primal, "RESTRICTED_KEEP", 1)
+        patch.setattr(allocation_blocks, "LARGE_MODEL_OPTIONS", 0)
+        _agrees_with_brute_force(inst)
 
 
 def test_pruning_keeps_the_optimum_when_few_units_compete() -> None:
@@ -178,3 +201,73 @@ def test_pruning_keeps_the_optimum_when_few_units_compete() -> None:
     # One referral, one part: no other unit can occupy its two kept households (2 > 0).
     assert pruning.summary().parts_complete == 1
     assert [o.candidate.household_id for o in pruning.options()] == ["H0", "H1"]
+
+
+def test_implied_usual_limit_cut_keeps_a_sibling_group_joining_its_placed_sibling() -> None:
+    a, b = unit("A", 8), unit("B", 9, 10, 11)
+    # One sibling of B already placed, four vacancies: B's three join (all siblings, 1 + 3 = 4)
+    # while A with B would be 5 fostered children, not all siblings (over the limit of 3).
+    home = room("H", 4, placed=1, max_group=3, sibling_group="B")
+    inst = instance([a, b], [home], [cand(a, "H"), cand(b, "H")])
+    assert _best(inst).value == 3
+    assert {c.referral_id for c in _selected(inst)} == {"B"}
+
+
+def test_tier_blocks_weigh_each_tier_above_everything_after_it() -> None:
+    inst = instance([unit("A", 8), unit("B", 9, 10)], [room("H")], [])
+    blocks = tier_blocks(inst)
+    # Three children: weight 4 exceeds any count of children (3) or groups (1).
+    assert [(b.tiers, b.weights) for b in blocks] == [
+        ((0,), (1,)),
+        ((1, 2, 3), (16, 4, 1)),
+        ((4,), (1,)),
+    ]
+    together, within, school = blocks[1].weights
+    # One more sibling group together beats every within-threshold child and school kept.
+    assert together > 3 * within + 3 * school
+    assert blocks[1].value((3, 1, 2, 3, -50)) == 16 + 8 + 3
+    # A bound of 27 on the weighted sum: at most 1 group, then (given 1) 2 within, then 3.
+    assert blocks[1].split(27, (3, 1, 2, 3, 0)) == [1, 2, 3]
+
+
+def _pruned_instance(with_c: bool):
+    a, b, c = unit("A", 8), unit("B", 9), unit("C", 10)
+    cands = [cand(a, "H0", score=100), cand(a, "H1", score=50), cand(b, "H0", score=90)]
+    if with_c:
+        cands.append(cand(c, "H1", score=10))
+    return instance([a, b, c] if with_c else [a, b], [room("H0"), room("H1")], cands)
+
+
+def _solve_pruned(inst):
+    # A keeps H0 only: B competes for it, so counting cannot prove H1 unneeded (1 kept, 1
+    # competitor) and H1 stands behind a virtual option.
+    return solve_lexicographic(
+        inst, (), time_limit_s=10, workers=1, keep=1, max_keep=1, keep_all_up_to=0
+    )
+
+
+def test_a_virtual_option_is_swapped_for_a_free_pruned_household() -> None:
+    inst = _pruned_instance(with_c=False)
+    pruning = Pruning(inst, keep=1, max_keep=1, keep_all_up_to=0)
+    assert pruning.summary().parts_complete == 1  # B's; A's pruning is not proven
+    outcome = _solve_pruned(inst)
+    # The relaxation places A virtually and B in H0 (2 children); H1 is free, so A takes it:
+    # the real allocation reaches the relaxation's bound with one solve.
+    assert outcome.status == "optimal"
+    assert outcome.tiers[0].solves == 1 and outcome.tiers[0].value == 2
+    pairs = sorted((c.referral_id, c.household_id) for c in outcome.allocation)
+    assert pairs == [("A", "H1"), ("B", "H0")]
+
+
+def test_unsafe_pruning_is_detected_and_the_part_expanded() -> None:
+    inst = _pruned_instance(with_c=True)
+    outcome = _solve_pruned(inst)
+    # The relaxation claims 3 children (A virtual, B in H0, C in H1), but A's pruned household
+    # H1 is taken: the swap fails, A's candidates are expanded and the re-solve proves 2.
+    assert outcome.status == "optimal"
+    assert outcome.tiers[0].solves == 2
+    assert (outcome.tiers[0].value, outcome.tiers[0].bound) == (2, 2)
+    # Best score among two placed: A-H1 + B-H0 = 140 (A-H0 + C-H1 = 110, B-H0 + C-H1 = 100).
+    pairs = sorted((c.referral_id, c.household_id) for c in outcome.allocation)
+    assert pairs == [("A", "H1"), ("B", "H0")]
+    assert check_allocation(inst, outcome.allocation).ok
