@@ -212,6 +212,15 @@ def _decode(data: bytes) -> str:
         return data.decode("cp1252", errors="replace")  # Excel's "CSV" on Windows
 
 
+def read_cells(path: Path | str) -> list[list[str]]:
+    """Every row of a .csv or .xlsx file as text cells, header included, without checks.
+
+    Raises ``ValueError``, ``OSError`` or ``zipfile.BadZipFile`` for a file that cannot be read.
+    """
+    path = Path(path)
+    return _read_xlsx(path) if table_format(path) == "xlsx" else _read_csv(path)
+
+
 def _read_csv(path: Path) -> list[list[str]]:
     text = _decode(path.read_bytes())
     dialect = (

@@ -84,7 +84,8 @@ def import_ssda903_command(
     database: str | None,
     as_json: bool,
 ) -> None:
-    """Import SSDA903 header/episodes/uasc CSV files or folders (replacing those years)."""
+    """Import SSDA903 header/episodes/uasc files (.csv or .xlsx) or folders (replacing those
+    years)."""
     from webapp.store_ssda903 import import_ssda903
 
     store = _open(database)
@@ -98,22 +99,30 @@ def import_ssda903_command(
     _echo(as_json, [s.as_dict() for s in summaries], "\n".join(lines))
 
 
+EXPORTABLE = ("households", "children", "referrals", "decisions", "import-log")
+
+
 @click.command("export")
-@click.argument(
-    "table", type=click.Choice(["households", "children", "referrals", "decisions", "import-log"])
-)
+@click.argument("table", type=click.Choice([*EXPORTABLE, "ssda903"]))
 @click.option(
     "-o",
     "--output",
     required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="File to write.",
+    type=click.Path(path_type=Path),
+    help="File to write (for ssda903: the folder to write <year>/<table> files in).",
 )
 @click.option(
     "--format",
     "file_format",
     type=click.Choice(["csv", "xlsx"]),
-    help="Default: from the file name.",
+    help="Default: from the file name (ssda903: csv).",
+)
+@click.option(
+    "--year",
+    "years",
+    type=int,
+    multiple=True,
+    help="ssda903 only: this collection year (repeat for several; default: every year stored).",
 )
 @click.option("--by", help="Who is exporting (for the audit trail; default: your user name).")
 @database_option
@@ -122,28 +131,65 @@ def export_command(
     table: str,
     output: Path,
     file_format: str | None,
+    years: tuple[int, ...],
     by: str | None,
     database: str | None,
     as_json: bool,
 ) -> None:
     """Export a table to .csv or .xlsx in the format the import reads."""
+    if table == "ssda903":
+        _export_ssda903(output, file_format or "csv", years, by, database, as_json)
+        return
+    if years:
+        raise click.BadParameter("only the ssda903 export takes --year", param_hint="--year")
     from webapp.store_exports import export_table
 
     suffix = output.suffix.lower().lstrip(".")
     if file_format and not suffix:
         output, suffix = output.with_suffix(f".{file_format}"), file_format
+    expected = f".{file_format}" if file_format else ".csv or .xlsx"
+    if output.is_dir():
+        raise click.BadParameter(f'"{output.name}" is a folder; give a file name', param_hint="-o")
     if suffix not in ("csv", "xlsx") or (file_format and suffix != file_format):
-        expected = f".{file_format}" if file_format else ".csv or .xlsx"
         raise click.BadParameter(f'"{output.name}" must end in {expected}', param_hint="-o")
     store = _open(database)
     rows = export_table(store, table, output, progress=_progress)
-    from webapp import audit
-
-    entry = audit.entry(_officer(by), "", "export", "table", table, f"{rows} rows to {output.name}",
-                        "cli")  # fmt: skip
-    audit.record(store, entry)
+    _audit_export(store, by, table, f"{rows} rows to {output.name}")
     _echo(
         as_json,
         {"table": table, "file": str(output), "rows": rows},
         f"wrote {rows} {table} rows to {output}",
     )
+
+
+def _export_ssda903(
+    folder: Path,
+    file_format: str,
+    years: tuple[int, ...],
+    by: str | None,
+    database: str | None,
+    as_json: bool,
+) -> None:
+    """``export ssda903 -o FOLDER``: each year's header, episodes and uasc in the DfE layout."""
+    from webapp.store_ssda903_export import export_ssda903
+
+    if folder.exists() and not folder.is_dir():
+        raise click.BadParameter(f'"{folder.name}" is a file; give a folder', param_hint="-o")
+    store = _open(database)
+    try:
+        files = export_ssda903(
+            store, folder, years=years or None, file_format=file_format, progress=_progress
+        )
+    except InputDataError as error:
+        _fail_input(error, as_json)
+    written = sorted({f.collection_year for f in files})
+    _audit_export(store, by, "ssda903", f"{len(files)} files ({file_format}) for "
+                  f"{', '.join(map(str, written))} to {folder.name}")  # fmt: skip
+    lines = [f"wrote {f.path} ({f.rows} rows)" for f in files]
+    _echo(as_json, [f.as_dict() for f in files], "\n".join(lines))
+
+
+def _audit_export(store, by: str | None, table: str, detail: str) -> None:  # type: ignore[no-untyped-def]
+    from webapp import audit
+
+    audit.record(store, audit.entry(_officer(by), "", "export", "table", table, detail, "cli"))

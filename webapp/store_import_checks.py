@@ -122,7 +122,8 @@ def _columns_of(table: str, item: object) -> list[tuple[object, dict[str, object
         return [(ChildRow.__table__, store_rows.child_values(item), "")]
     if table == "decisions":
         row = store_rows.decision_row(item)
-        return [(DecisionRow.__table__, {c.name: getattr(row, c.key) for c in DecisionRow.__table__.columns}, "")]  # fmt: skip
+        values = {c.name: getattr(row, c.key) for c in DecisionRow.__table__.columns}
+        return [(DecisionRow.__table__, values, "")]
     rows = [(ReferralRow.__table__, store_rows.referral_values(item), "")]
     for child in store_rows.referral_child_rows(item):
         values = {c.name: getattr(child, c.key) for c in ReferralChildRow.__table__.columns}

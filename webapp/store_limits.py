@@ -52,7 +52,7 @@ def value_problem(column: Column, value: object) -> LimitProblem | None:
 def values_problems(table: object, values: Mapping[str, object]) -> list[LimitProblem]:
     """Every value of a row (column name -> value) that does not fit ``table``'s columns."""
     columns = table.columns  # type: ignore[attr-defined]
-    found = (value_problem(columns[name], value) for name, value in values.items() if name in columns)
+    found = [value_problem(columns[name], v) for name, v in values.items() if name in columns]
     return [problem for problem in found if problem is not None]
 
 

@@ -1,17 +1,23 @@
 """SSDA903 returns in the store: raw header, episodes and UASC rows per collection year.
 
 Import checks every file with the forecast's reader (``sufficiency.ssda903``: structure and
-the DfE code rules) before one write that replaces the years imported. The stored rows are
-written back out as ``<year>/<table>.csv`` so the forecast can re-read them.
+the DfE code rules) before one write that replaces the years imported. Workbooks (.xlsx, as
+``webapp.store_ssda903_export`` writes them) are read through a CSV copy of their sheet. The
+stored rows are written back out as ``<year>/<table>.csv`` so the forecast can re-read them.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import dataclasses
 import datetime as dt
 import hashlib
+import re
+import tempfile
+import zipfile
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from sqlalchemy import delete, select
@@ -23,6 +29,7 @@ from webapp.store import Store
 from webapp.store_imports import ImportSummary
 
 SSDA903_TABLES = ("header", "episodes", "uasc")
+_YEAR = re.compile(r"(?<!\d)(20\d{2}|19\d{2})(?!\d)")  # as sufficiency.ssda903 finds it
 
 
 def _raw_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
@@ -37,14 +44,77 @@ def _raw_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
     return header, rows
 
 
-def _find(paths: Sequence[Path | str], year: int | None) -> tuple[list, list[FieldError]]:
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Workbooks:
+    """CSV copies of .xlsx files: the paths to search, and each copy's original."""
+
+    paths: list[Path]
+    originals: dict[Path, Path]
+    errors: list[FieldError]
+
+    def source(self, error: FieldError) -> FieldError:
+        """The error naming the workbook, not its CSV copy."""
+        names = {copy.name: original.name for copy, original in self.originals.items()}
+        return dataclasses.replace(error, source=names.get(error.source, error.source))
+
+
+def _is_workbook(path: Path) -> bool:
+    return path.suffix.lower() == ".xlsx" and not path.name.startswith("~$")
+
+
+@contextlib.contextmanager
+def _csv_copies(paths: Sequence[Path | str]) -> Iterator[_Workbooks]:
+    """Each .xlsx given (or in a folder given) copied to CSV in a temporary folder."""
+    from matching.tabular import read_cells
+
+    searched: list[Path] = []
+    workbooks: list[Path] = []
+    for raw in map(Path, paths):
+        if raw.is_dir():
+            inside = sorted(p for p in raw.rglob("*") if p.is_file())
+            workbooks += [p for p in inside if _is_workbook(p)]
+            if any(p.suffix.lower() == ".csv" for p in inside) or not workbooks:
+                searched.append(raw)  # its CSV files (find_files reports a folder of none)
+        elif _is_workbook(raw):
+            workbooks.append(raw)
+        else:
+            searched.append(raw)
+    with tempfile.TemporaryDirectory(prefix="ssda903-xlsx-") as folder:
+        result = _Workbooks(searched, {}, [])
+        for number, workbook in enumerate(workbooks):
+            copy = Path(folder) / str(number) / f"{workbook.name}.csv"
+            copy.parent.mkdir()
+            try:
+                rows = read_cells(workbook)
+            except (OSError, ValueError, KeyError, zipfile.BadZipFile) as error:
+                result.errors.append(
+                    FieldError(workbook.name, None, None, f"cannot be read as a workbook ({error})")
+                )
+                continue
+            with copy.open("w", encoding="utf-8", newline="") as handle:
+                csv.writer(handle).writerows(rows)
+            result.paths.append(copy)
+            result.originals[copy] = workbook
+        yield result
+
+
+def _year_in(path: Path) -> int:
+    years = _YEAR.findall(str(path.relative_to(path.anchor)))
+    return int(years[-1]) if years else 0
+
+
+def _find(
+    paths: Sequence[Path | str], year: int | None, originals: dict[Path, Path] | None = None
+) -> tuple[list, list[FieldError]]:
     from sufficiency.ssda903 import find_files
 
-    files, errors = find_files(list(paths))
+    originals = originals or {}
+    files, errors = find_files(list(paths)) if paths else ([], [])
     seen: dict[tuple[int, str], Path] = {}
     found = []
     for table_file in files:
-        collection_year = year or table_file.year
+        original = originals.get(table_file.path)
+        collection_year = year or (_year_in(original) if original else table_file.year)
         if not collection_year:
             errors.append(
                 FieldError(
@@ -59,13 +129,14 @@ def _find(paths: Sequence[Path | str], year: int | None) -> tuple[list, list[Fie
             continue
         key = (collection_year, table_file.table)
         if key in seen:
+            other = originals.get(seen[key], seen[key]).name
             errors.append(
                 FieldError(
                     table_file.path.name,
                     None,
                     None,
                     f"is a second {table_file.table} table for {collection_year}",
-                    expected=f"one per year (also found {seen[key].name})",
+                    expected=f"one per year (also found {other})",
                 )
             )
         seen[key] = table_file.path
@@ -89,22 +160,44 @@ def import_ssda903(
     InputDataError
         Every structural and DfE-rule problem in every file; nothing was written.
     """
+    report = progress or (lambda _message: None)
+    with _csv_copies(paths) as copies:
+        found, errors = _find(copies.paths, year, copies.originals)
+        errors = copies.errors + errors
+        if found and not errors:
+            report(f"checking {len(found)} SSDA903 files against the DfE rules")
+            errors = _rule_problems([path for _, _, path in found])
+        if errors:
+            errors = [copies.source(e) for e in errors]
+            raise InputDataError(errors, f"SSDA903 import: {len(errors)} problem(s)")
+        return _write(store, found, copies.originals, dry_run, imported_by, report)
+
+
+def _rule_problems(paths: list[Path]) -> list[FieldError]:
+    """Structure and DfE code-rule problems (``sufficiency.ssda903.read_ssda903``)."""
     from sufficiency.ssda903 import read_ssda903
 
-    report = progress or (lambda _message: None)
-    found, errors = _find(paths, year)
-    if found and not errors:
-        report(f"checking {len(found)} SSDA903 files against the DfE rules")
-        try:
-            read_ssda903([path for _, _, path in found])
-        except InputDataError as problem:
-            errors.extend(problem.errors)
-    if errors:
-        raise InputDataError(errors, f"SSDA903 import: {len(errors)} problem(s)")
+    try:
+        read_ssda903(paths)
+    except InputDataError as problem:
+        return list(problem.errors)
+    return []
+
+
+def _write(
+    store: Store,
+    found: list,
+    originals: dict[Path, Path],
+    dry_run: bool,
+    imported_by: str,
+    report: Callable[[str], None],
+) -> list[ImportSummary]:
+    """Replace each (year, table) found in one transaction (or count them, for a dry run)."""
     summaries = []
     with store.session() as session:
         for collection_year, table, path in found:
             _header, rows = _raw_rows(path)
+            original = originals.get(path, path)
             old = session.scalars(
                 select(Ssda903Row.ssda903_row_id).where(
                     Ssda903Row.collection_year == collection_year, Ssda903Row.table_name == table
@@ -113,7 +206,7 @@ def import_ssda903(
             summaries.append(
                 ImportSummary(
                     f"ssda903 {table} {collection_year}",
-                    path.name,
+                    original.name,
                     len(rows),
                     len(rows),
                     0,
@@ -124,7 +217,7 @@ def import_ssda903(
             if dry_run:
                 continue
             replace_rows(session, collection_year, table, rows, bool(old))
-            session.add(_log(summaries[-1], path, imported_by))
+            session.add(_log(summaries[-1], original, imported_by))
             report(f"stored {len(rows)} {table} rows for {collection_year}")
     return summaries
 

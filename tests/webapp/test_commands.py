@@ -200,6 +200,29 @@ def test_decide_exits_1_when_the_vacancy_or_referral_is_gone(
     assert [d.decided_by for d in store.list_decisions()] == ["officer.b"]
 
 
+def test_export_ssda903_then_import_it_again(cli: click.Group, database: Path, tmp_path: Path) -> None:
+    small = Path(__file__).resolve().parent.parent / "data" / "ssda903" / "small"
+    assert _run(cli, "import", "ssda903", str(small)).exit_code == 0
+    out = tmp_path / "out"
+    result = _run(cli, "export", "ssda903", "-o", str(out), "--year", "2025", "--format", "xlsx", "--json")
+    assert result.exit_code == 0, result.output
+    assert [(f["file"], f["table"], f["rows"]) for f in json.loads(result.stdout)] == [
+        (str(out / "2025" / "header.xlsx"), "header", 3),
+        (str(out / "2025" / "episodes.xlsx"), "episodes", 4),
+        (str(out / "2025" / "uasc.xlsx"), "uasc", 1),
+    ]
+    result = _run(cli, "import", "ssda903", str(out), "--database", str(tmp_path / "copy.sqlite3"))
+    assert (result.exit_code, result.stdout) == (0, "episodes.xlsx: ssda903 episodes 2025, 4 rows\n"
+        "header.xlsx: ssda903 header 2025, 3 rows\nuasc.xlsx: ssda903 uasc 2025, 1 rows\n")  # fmt: skip
+    result = _run(cli, "export", "ssda903", "-o", str(out), "--year", "2019")
+    assert (result.exit_code, result.stderr.splitlines()[-1]) == (
+        2, '  - ssda903, field "year": the store holds no SSDA903 return for 2019 (expected one of 2024, 2025)')  # fmt: skip
+    bad = CliRunner().invoke(cli, ["export", "ssda903", "-o", str(out / "2025" / "uasc.xlsx")])
+    assert bad.exit_code == 2 and '"uasc.xlsx" is a file; give a folder' in bad.stderr
+    bad = CliRunner().invoke(cli, ["export", "households", "-o", str(out), "--year", "2025"])
+    assert bad.exit_code == 2 and "only the ssda903 export takes --year" in bad.stderr
+
+
 def test_serve_creates_the_database_and_runs_the_app(
     cli: click.Group, database: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

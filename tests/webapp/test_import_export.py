@@ -17,8 +17,10 @@ from webapp.store import Store
 from webapp.store_exports import export_table
 from webapp.store_imports import ImportSummary, import_file
 from webapp.store_ssda903 import import_ssda903, ssda903_tables, write_ssda903_files
+from webapp.store_ssda903_export import DFE_COLUMNS, export_ssda903
 
 BAD = Path(__file__).resolve().parent.parent / "data" / "bad"
+SAMPLE_903 = Path(__file__).resolve().parent.parent / "data" / "ssda903" / "synthetic_sample"
 TABLES = ("households", "children", "referrals", "decisions")
 
 
@@ -236,3 +238,69 @@ def test_demo_council_files_import_to_what_load_demo_stores(tmp_path: Path) -> N
     assert imported.list_decisions() == loaded.list_decisions()
     assert ssda903_tables(imported) == ssda903_tables(loaded)
     assert loaded.as_of == council.as_of
+
+
+@pytest.mark.parametrize("suffix", ["csv", "xlsx"])
+def test_ssda903_export_in_the_dfe_layout_reimports_the_same_rows(
+    tmp_path: Path, suffix: str
+) -> None:
+    """The 2020 and 2021 synthetic returns (DfE layout): export, import elsewhere, same rows."""
+    source = _new_store(tmp_path / "source.sqlite3")
+    import_ssda903(source, sorted(SAMPLE_903.glob("202[01]-*.csv")))
+    files = export_ssda903(source, tmp_path / "out", file_format=suffix)
+    assert [(f.path.relative_to(tmp_path / "out").as_posix(), f.rows) for f in files] == [
+        (f"2020/header.{suffix}", 226), (f"2020/episodes.{suffix}", 402), (f"2020/uasc.{suffix}", 8),
+        (f"2021/header.{suffix}", 144), (f"2021/episodes.{suffix}", 253), (f"2021/uasc.{suffix}", 4),
+    ]  # fmt: skip
+    from matching.tabular import read_cells
+
+    assert read_cells(tmp_path / "out" / "2021" / f"episodes.{suffix}")[0] == list(DFE_COLUMNS["episodes"])
+    assert read_cells(tmp_path / "out" / "2021" / f"episodes.{suffix}")[1] == (
+        (SAMPLE_903 / "2021-episodes.csv").read_text().splitlines()[1].split(",")
+    )
+    copy = _new_store(tmp_path / "copy.sqlite3")
+    summaries = import_ssda903(copy, [tmp_path / "out"])
+    assert sorted(s.file_name for s in summaries) == sorted(f.path.name for f in files)
+    assert ssda903_tables(copy) == ssda903_tables(source)
+
+
+def test_ssda903_export_orders_columns_and_writes_every_table(filled: Store, tmp_path: Path) -> None:
+    from webapp.store_ssda903 import save_ssda903_tables
+
+    save_ssda903_tables(filled, {2025: {"header": [
+        {"DOB": "05/06/2012", "CHILD": "1001", "SEX": "1", "LOCAL_NOTE": "x"},
+    ]}})  # fmt: skip
+    [header, episodes, uasc] = export_ssda903(filled, tmp_path / "out")
+    assert header.path.read_text().splitlines() == [
+        "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB,LOCAL_NOTE",  # the council's own column last
+        "1001,1,05/06/2012,,,,,x",
+    ]
+    assert episodes.path.read_text().splitlines() == [",".join(DFE_COLUMNS["episodes"])]
+    assert (uasc.rows, uasc.path.read_bytes()) == (0, b"CHILD,SEX,DOB,DUC\r\n")
+    with pytest.raises(InputDataError) as caught:
+        export_ssda903(filled, tmp_path / "out", years=[2024, 2025, 2019])
+    assert [str(e) for e in caught.value.errors] == [
+        'ssda903, field "year": the store holds no SSDA903 return for 2019 (expected one of 2025)',
+        'ssda903, field "year": the store holds no SSDA903 return for 2024 (expected one of 2025)',
+    ]
+
+
+def test_ssda903_workbook_errors_name_the_workbook(filled: Store, tmp_path: Path) -> None:
+    from matching.tabular import read_cells, write_table
+
+    folder = _ssda903_folder(tmp_path / "returns", place="Q9")
+    rows = read_cells(folder / "2025" / "episodes.csv")
+    (folder / "2025" / "episodes.csv").unlink()
+    write_table(folder / "2025" / "episodes.xlsx", rows[0],
+                [dict(zip(rows[0], r, strict=True)) for r in rows[1:]])  # fmt: skip
+    with pytest.raises(InputDataError) as caught:
+        import_ssda903(filled, [folder])
+    messages = [str(e) for e in caught.value.errors]
+    assert any(m.startswith('episodes.xlsx row 1, field "PLACE"') for m in messages), messages
+    (folder / "2025" / "episodes.xlsx").write_bytes(b"not a zip")
+    with pytest.raises(InputDataError) as caught:
+        import_ssda903(filled, [folder])
+    assert [str(e) for e in caught.value.errors] == [
+        "episodes.xlsx: cannot be read as a workbook (File is not a zip file)"
+    ]
+    assert ssda903_tables(filled) == {}

@@ -76,10 +76,15 @@ def test_upgrade_from_revision_1_keeps_data_and_matches_the_models(pg_url: str) 
 
 def test_domain_objects_json_sets_and_filters_round_trip(pg: Store) -> None:
     _filled(pg)
-    assert pg.get_household("H2").placed_children == (looked_after("C9", "H2", sibling_group="S1").as_placed_child(),)
+    assert pg.get_household("H2").placed_children == (
+        looked_after("C9", "H2", sibling_group="S1").as_placed_child(),
+    )
     assert pg.get_referral("R1").allowed_splits == ((("C1",), ("C2",)),)
     assert pg.get_household("H1").skills == household("H1").skills  # a JSON list as a set
-    assert [h.household_id for h in pg.list_households(has_vacancy=True, age_years=9)] == ["H1", "H2"]
+    assert [h.household_id for h in pg.list_households(has_vacancy=True, age_years=9)] == [
+        "H1",
+        "H2",
+    ]
     assert [h.household_id for h in pg.list_households(postcode_district="ls6")] == ["H1", "H2"]
     assert [r.referral_id for r in pg.list_referrals(open_only=True)] == ["R1", "R2", "R3"]
     assert pg.as_of == dt.date(2026, 11, 23)
@@ -92,7 +97,9 @@ def test_decision_places_children_and_sequences_give_new_ids(pg: Store) -> None:
     assert pg.get_referral("R1").status == ReferralStatus.OPEN  # C2 is still to be placed
     assert pg.get_referral("R2").status == ReferralStatus.PLACED
     with pg.session() as session:
-        assert session.scalars(select(DecisionRow.decision_id).order_by(DecisionRow.decision_id)).all() == [1, 2]
+        assert session.scalars(
+            select(DecisionRow.decision_id).order_by(DecisionRow.decision_id)
+        ).all() == [1, 2]
     assert [c.child_id for c in pg.list_children(household_id="H2")] == ["C1", "C9"]
 
 
@@ -269,6 +276,8 @@ def test_values_too_long_or_large_for_a_column_are_row_errors(pg: Store, tmp_pat
     assert [str(e) for e in caught.value.errors] == [
         "decisions.csv row 1, field \"shortlist_rank\": is out of range (got '99999999999'; expected a whole number from 1 to 10000)"
     ]
-    with pytest.raises(ValueError, match=r"^households.name: is 201 characters long \(at most 200 characters\)$"):
+    with pytest.raises(
+        ValueError, match=r"^households.name: is 201 characters long \(at most 200 characters\)$"
+    ):
         pg.add_household(household("H1", name="N" * 201))  # the same limit outside imports
     assert pg.list_households() == []
