@@ -64,7 +64,8 @@ class State:
 
     def __init__(self, instance, pruning: Pruning, start, workers: int, log: bool):
         self.instance, self.pruning, self.workers, self.log = instance, pruning, workers, log
-        self.allocation: tuple[Candidate, ...] = tuple(start)
+        # The start is a fallback only if it honours the pins (else it is just a hint).
+        self.allocation: tuple[Candidate, ...] = tuple(start) if self.honours_pins(start) else ()
         self.hint_keys: set[tuple] = set()
         self.held: list[tuple[int, int]] = []
         self.failure: str | None = None
@@ -74,6 +75,9 @@ class State:
         for option in pruning.options():
             if option.candidate is not None and option_key(option)[:3] in wanted:
                 self.hint_keys.add(option_key(option))
+
+    def honours_pins(self, allocation: Sequence[Candidate]) -> bool:
+        return self.instance.pins <= {(c.referral_id, c.household_id) for c in allocation}
 
     def current_model(self) -> AllocationModel:
         """The model over the pruning's current options (rebuilt after expansions or repairs)."""
@@ -193,7 +197,9 @@ def _adopt_if_better(state: State, block: Block, real: list[Option], always=Fals
     """Keep these real options as the allocation if they hold the tiers and do better."""
     allocation = [o.candidate for o in real]
     values = values_of(allocation)
-    better = block.value(values) > block.value(values_of(state.allocation))
+    better = not state.honours_pins(state.allocation) or block.value(values) > block.value(
+        values_of(state.allocation)
+    )
     if always or (all(values[tier] >= value for tier, value in state.held) and better):
         state.adopt(allocation, {option_key(o) for o in real})
 

@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 from matching.allocation_checks import fits_alone
+from matching.allocation_component import component_of
 from matching.allocation_result import Displacement, Explanation
 from matching.allocation_solve import solve_lexicographic
 from matching.allocation_types import (
@@ -75,8 +76,30 @@ def _moves_text(displaced: Sequence[Displacement]) -> str:
     return "; ".join(moves) + more
 
 
+def _forced(
+    instance: AllocationInstance,
+    allocation: Sequence[Candidate],
+    pin: tuple[ReferralId, HouseholdId],
+    **settings,
+) -> tuple[Candidate, ...] | str:
+    """The allocation re-solved with ``pin`` forced in, or the solver's status if none.
+
+    Only the referral's component is re-solved (``matching.allocation_component``), hinted
+    with the joint allocation there; everything outside it stays as it is.
+    """
+    component = component_of(dataclasses.replace(instance, pins=instance.pins | {pin}), pin[0])
+    inside = {u.referral_id for u in component.referrals}
+    hint = [c for c in allocation if c.referral_id in inside]
+    outcome = solve_lexicographic(component, hint, **settings)
+    honoured = pin in {(c.referral_id, c.household_id) for c in outcome.allocation}
+    if outcome.status not in ("optimal", "feasible") or not honoured:
+        # Without a solution in time the hint would come back unchanged: not an answer.
+        return outcome.status if outcome.status == "infeasible" else "not evaluated"
+    return (*(c for c in allocation if c.referral_id not in inside), *outcome.allocation)
+
+
 def _explain_one(
-    instance, unit, base, where, occupants, *, time_limit_s, workers, keep
+    instance, unit, allocation, base, where, occupants, *, time_limit_s, workers, keep
 ) -> Explanation:
     mine = where.get(unit.referral_id, ())
     placed = (
@@ -100,7 +123,8 @@ def _explain_one(
         sorted(r for r in occupants.get(alternative.household_id, ()) if r != unit.referral_id)
     )
     went = f", which went to {', '.join(taken_by)}" if taken_by else ""
-    head = f"{placed} Best household it did not get: {alternative.household_id} (score {alternative.score}){went}."
+    best = f"{alternative.household_id} (score {alternative.score})"
+    head = f"{placed} Best household it did not get: {best}{went}."
     if time_limit_s <= 0:
         return Explanation(
             unit.referral_id,
@@ -113,9 +137,10 @@ def _explain_one(
             f"{head} The cost was not evaluated (time limit).",
         )
     pin = (unit.referral_id, alternative.household_id)
-    forced = dataclasses.replace(instance, pins=instance.pins | {pin})
-    outcome = solve_lexicographic(forced, (), time_limit_s=time_limit_s, workers=workers, keep=keep)
-    if outcome.status == "infeasible":
+    forced = _forced(
+        instance, allocation, pin, time_limit_s=time_limit_s, workers=workers, keep=keep
+    )
+    if forced == "infeasible":
         return Explanation(
             unit.referral_id,
             mine,
@@ -126,7 +151,7 @@ def _explain_one(
             (),
             f"{head} It cannot be given that household together with the pins in force.",
         )
-    if outcome.status not in ("optimal", "feasible"):
+    if isinstance(forced, str):
         return Explanation(
             unit.referral_id,
             mine,
@@ -137,12 +162,12 @@ def _explain_one(
             (),
             f"{head} The cost was not evaluated (time limit).",
         )
-    after = _where(outcome.allocation)
+    after = _where(forced)
     cost = TierCounts(
         *(
             a - b
             for a, b in zip(
-                TierCounts.from_candidates(outcome.allocation).as_tuple(),
+                TierCounts.from_candidates(forced).as_tuple(),
                 base.as_tuple(),
                 strict=True,
             )
@@ -170,8 +195,9 @@ def explain_allocation(
 ) -> tuple[Explanation, ...]:
     """Explain each referral (or those listed) against the joint ``allocation``.
 
-    Each explanation re-solves the whole allocation with the referral pinned to its best
-    alternative, sharing ``time_limit_s`` [s] between referrals; those left when it runs out
+    Each explanation re-solves the referral's component (the referrals linked to it through
+    shared households) with the referral pinned to its best alternative, hinted with the joint
+    allocation, sharing ``time_limit_s`` [s] between referrals; those left when it runs out
     are marked "not evaluated".
     """
     wanted = None if referral_ids is None else set(referral_ids)
@@ -189,6 +215,7 @@ def explain_allocation(
             _explain_one(
                 instance,
                 unit,
+                allocation,
                 base,
                 where,
                 occupants,

@@ -16,10 +16,11 @@ Two arguments, both exact:
   the full optimum; otherwise the parts it used are expanded and the model re-solved.
 
 Parts of two or more children, and parts with at most ``keep_all_up_to`` candidates, keep
-them all unless counting proves fewer suffice (``keep_all_up_to=0`` turns both off): households able to take a sibling group are the
-scarce ones, and a virtual option standing for them is used freely by the relaxation, costing
-a re-solve per expansion (measured on the bench pools: the first tier then needs one solve).
-Choosing what to keep only affects speed, never the optimum. No solver here.
+them all unless counting proves fewer suffice (``keep_all_up_to=0`` turns both off):
+households able to take a sibling group are the scarce ones, and a virtual option standing
+for them is used freely by the relaxation, costing a re-solve per expansion (measured on the
+bench pools: the first tier then needs one solve). Choosing what to keep only affects speed,
+never the optimum. No solver here.
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ import pytest
 
 from matching.allocate import allocate, allocate_instance
 from matching.allocation_candidates import generate_candidates
+from matching.allocation_component import component_of
 from matching.context import context_from_points
 from matching.domain import Child, GridPoint, Household, PlacementKind, ProviderType, Referral
 from matching.policy import Policy
@@ -96,6 +97,34 @@ def test_explanation_names_the_displaced_referral_and_the_cost() -> None:
         "Giving it H1 would cost 25 points of score; B H1 -> H2."
     )
     assert result.explanation("A").outcome == "costs others"
+
+
+def test_explanations_re_solve_only_the_referrals_linked_by_shared_households() -> None:
+    a, b, c = unit("A", 8, received=1), unit("B", 9, received=2), unit("C", 7, received=3)
+    cands = [
+        cand(a, "H1", score=50),
+        cand(a, "H2", score=40),
+        cand(b, "H1", score=45),
+        cand(b, "H2", score=10),
+        cand(c, "H3", score=30),
+        cand(c, "H4", score=20),
+    ]
+    inst = instance([a, b, c], [room(h) for h in ("H1", "H2", "H3", "H4")], cands)
+    linked = component_of(inst, "A")
+    assert [u.referral_id for u in linked.referrals] == ["A", "B"]
+    assert [h.household_id for h in linked.households] == ["H1", "H2"]
+    assert len(linked.candidates) == 4
+    assert [u.referral_id for u in component_of(inst, "C").referrals] == ["C"]
+    result = _run(inst)
+    # C's component is untouched by forcing A into H1: the same cost and moves as alone.
+    assert result.explanation("A").text == (
+        "A: placed with H2. Best household it did not get: H1 (score 50), which went to B. "
+        "Giving it H1 would cost 25 points of score; B H1 -> H2."
+    )
+    assert result.explanation("C").text == (
+        "C: placed with H3. Best household it did not get: H4 (score 20). "
+        "Giving it H4 would cost 10 points of score."
+    )
 
 
 def test_infeasible_pins_give_a_result_not_an_exception() -> None:

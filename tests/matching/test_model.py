@@ -1,4 +1,5 @@
-"""The CP-SAT model: each rule feasible and infeasible in a tiny case, and agreement with brute force."""
+"""The CP-SAT model: each rule feasible and infeasible in a tiny case, agreement with brute force,
+and the pruning proofs (a repair that works, an unsafe pruning detected)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,9 @@ from hypothesis import strategies as st
 
 from matching import allocation_blocks, allocation_primal
 from matching.allocation_checks import check_allocation
+from matching.allocation_options import tier_blocks
 from matching.allocation_prune import Pruning
 from matching.allocation_solve import solve_lexicographic
-from matching.allocation_options import tier_blocks
 from matching.model import AllocationModel, build_options
 from tests.matching.allocation_factory import cand, instance, room, unit
 
