@@ -25,7 +25,11 @@ SMALL_ROW = 48
 
 
 def category_counts(
-    n: np.ndarray, probabilities: np.ndarray, rng: np.random.Generator
+    n: np.ndarray,
+    probabilities: np.ndarray,
+    rng: np.random.Generator,
+    cumulative: np.ndarray | None = None,
+    table_rows: np.ndarray | None = None,
 ) -> np.ndarray:
     """Multinomial counts: the ``n[i]`` children of row ``i`` over categories.
 
@@ -37,29 +41,37 @@ def category_counts(
         Category probabilities of each row, shape (rows, categories); rows sum to 1.
     rng : numpy.random.Generator
         Source of randomness (always called in the same order for the same input).
+    cumulative : numpy.ndarray, optional
+        ``probabilities`` summed along each row, if already known (saves the sum).
+    table_rows : numpy.ndarray, optional
+        If given, ``probabilities`` and ``cumulative`` are tables and row ``i`` draws from
+        their row ``table_rows[i]`` (saves copying the rows).
 
     Returns
     -------
     numpy.ndarray
         Counts [children], shape (rows, categories), int64; each row sums to ``n``.
     """
-    rows, categories = probabilities.shape
+    categories = probabilities.shape[1]
+    rows = n.size
+    if table_rows is None:
+        table_rows = np.arange(rows)
     out = np.zeros((rows, categories), dtype=np.int64)
     small = n <= SMALL_ROW
     idx = np.flatnonzero(small & (n > 0))
     if idx.size:
         child_row = np.repeat(idx, n[idx])
-        cumulative = np.cumsum(probabilities[idx], axis=1)
-        cumulative[:, -1] = np.inf  # rounding never pushes a child past the last category
-        local = np.repeat(np.arange(idx.size), n[idx])
         uniform = rng.random(child_row.size)
-        category = (cumulative[local] <= uniform[:, None]).sum(axis=1)
-        out.reshape(-1)[:] += np.bincount(
-            child_row * categories + category, minlength=rows * categories
-        )
+        if cumulative is None:
+            each = np.cumsum(probabilities[table_rows[idx]], axis=1)
+            each = each[np.repeat(np.arange(idx.size), n[idx])]
+        else:
+            each = cumulative[table_rows[child_row]]
+        category = draw_each(each, uniform)
+        np.add.at(out.reshape(-1), child_row * categories + category, np.int64(1))
     big = np.flatnonzero(~small)
     if big.size:
-        out[big] = rng.multinomial(n[big], probabilities[big])
+        out[big] = rng.multinomial(n[big], probabilities[table_rows[big]])
     return out
 
 
@@ -134,24 +146,45 @@ def pick_each(
 
 
 def draw_each(cumulative: np.ndarray, uniform: np.ndarray) -> np.ndarray:
-    """Category of each draw from its row of ``cumulative`` probabilities (last column >= 1)."""
-    return np.minimum((cumulative <= uniform[:, None]).sum(axis=1), cumulative.shape[1] - 1)
+    """Category of each draw from its row of ``cumulative`` probabilities.
+
+    The first category whose cumulative probability exceeds the uniform; a uniform beyond
+    the last value (rounding) falls in the last category.
+    """
+    return np.minimum(
+        np.count_nonzero(cumulative <= uniform[:, None], axis=1), cumulative.shape[1] - 1
+    )
 
 
-def binomial_counts(n: np.ndarray, p: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+def binomial_terms(p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """log(1 - p) and p / (1 - p) for ``binomial_counts`` (finite where p < 1)."""
+    q = np.maximum(1.0 - p, 1e-300)
+    return np.log(q), p / q
+
+
+def binomial_counts(
+    n: np.ndarray,
+    p: np.ndarray,
+    rng: np.random.Generator,
+    log_stay: np.ndarray | None = None,
+    odds: np.ndarray | None = None,
+) -> np.ndarray:
     """Binomial draws ``Bin(n[i], p[i])`` (exact), cheaper than numpy's for small means.
 
     Where the mean ``n p`` is at most 4 (and ``p`` <= 1/2) the draw is by inversion of the
     distribution with one uniform, vectorised (a few passes over a shrinking set of rows);
-    elsewhere numpy's binomial. Returns int64 counts.
+    elsewhere numpy's binomial. ``log_stay`` and ``odds`` may carry ``binomial_terms(p)``
+    if already known. Returns int64 counts.
     """
     out = np.zeros(n.size, dtype=np.int64)
     small = (n * p <= 4.0) & (p <= 0.5)
     idx = np.flatnonzero(small & (n > 0) & (p > 0))
     uniform = rng.random(idx.size)
     trials, chance = n[idx].astype(np.float64), p[idx]
-    ratio = chance / (1.0 - chance)
-    pmf = np.exp(trials * np.log1p(-chance))  # P(0 successes)
+    if log_stay is None or odds is None:
+        log_stay, odds = binomial_terms(p)
+    ratio = odds[idx]
+    pmf = np.exp(trials * log_stay[idx])  # P(0 successes)
     cdf = pmf.copy()
     k = 0
     while idx.size:

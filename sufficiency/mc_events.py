@@ -13,7 +13,13 @@ import numpy as np
 
 from sufficiency.dynamics import expm, generator, transient_rows
 from sufficiency.events import N_BANDS, N_ROUTES, N_TYPES
-from sufficiency.mc_draws import binomial_counts, category_counts, draw_each, pick_each
+from sufficiency.mc_draws import (
+    binomial_counts,
+    binomial_terms,
+    category_counts,
+    draw_each,
+    pick_each,
+)
 from sufficiency.mc_population import STREAMS, Population
 
 _STREAM_CELLS = STREAMS * N_BANDS * N_TYPES  # coarse cells per run
@@ -27,12 +33,16 @@ class MonthTables:
 
     ``leave`` [probability] of not being in the same type at the step's end, shape (rows,);
     ``outcome`` (rows, types + routes): where the leavers are (another type, or gone by a
-    route), rows summing to 1 (the own-type column is 0).
+    route), rows summing to 1 (the own-type column is 0), and ``cumulative`` its running
+    sums; ``log_stay`` and ``odds`` are log(1 - leave) and leave / (1 - leave), which the
+    binomial draws need.
     """
 
     leave: np.ndarray
     outcome: np.ndarray
     cumulative: np.ndarray
+    log_stay: np.ndarray
+    odds: np.ndarray
 
     @classmethod
     def build(cls, p: np.ndarray) -> MonthTables:
@@ -48,7 +58,9 @@ class MonthTables:
         outcome = outcome.reshape(-1, outcome.shape[-1])
         cumulative = np.cumsum(outcome, axis=1)
         cumulative[:, -1] = np.inf
-        return cls(np.clip(leave, 0.0, 1.0).reshape(-1), outcome, cumulative)
+        leave = np.clip(leave, 0.0, 1.0).reshape(-1)
+        log_stay, odds = binomial_terms(leave)
+        return cls(leave, outcome, cumulative, log_stay, odds)
 
 
 def draw_events(
@@ -64,7 +76,9 @@ def draw_events(
     cells = np.flatnonzero(flat)
     rows = (cells // _STREAM_CELLS % sets) * _STREAM_CELLS + cells % _STREAM_CELLS
     counts = flat[cells]
-    leavers = binomial_counts(counts, tables.leave[rows], rng)
+    leavers = binomial_counts(
+        counts, tables.leave[rows], rng, tables.log_stay[rows], tables.odds[rows]
+    )
     going = np.flatnonzero(leavers)
     cells, rows, counts, leavers = cells[going], rows[going], counts[going], leavers[going]
     few = leavers <= FEW_LEAVERS
@@ -80,7 +94,9 @@ def draw_events(
         minlength=exits.size,
     )
     # Blocks: outcome counts per cell, then ages by systematic sampling.
-    outcomes = category_counts(leavers[block], tables.outcome[rows[block]], rng)
+    outcomes = category_counts(
+        leavers[block], tables.outcome, rng, tables.cumulative, rows[block]
+    )
     pop.remove_and_move(
         cells[block], leavers[block], outcomes[:, :N_TYPES], rng.random((3, block.size))
     )
@@ -101,8 +117,10 @@ def entrant_events(
     flat = entrants.reshape(-1)
     cells = np.flatnonzero(flat)
     rows = (cells // per_run % sets) * _STREAM_CELLS + per_run + cells % per_run
-    leavers = binomial_counts(flat[cells], tables.leave[rows], rng)
-    outcomes = category_counts(leavers, tables.outcome[rows], rng)
+    leavers = binomial_counts(
+        flat[cells], tables.leave[rows], rng, tables.log_stay[rows], tables.odds[rows]
+    )
+    outcomes = category_counts(leavers, tables.outcome, rng, tables.cumulative, rows)
     placed = flat.astype(np.int64).copy()
     placed[cells] -= leavers
     kind = cells % N_TYPES
@@ -128,8 +146,37 @@ def month_tables(move: np.ndarray, exit_: np.ndarray, days: int) -> tuple[MonthT
 
     The whole month's transition matrix is the half month's squared (a Markov chain's).
     """
-    half = expm(generator(move, exit_) * (days / 2.0))
-    return (
-        MonthTables.build(transient_rows(half @ half, N_TYPES)),
-        MonthTables.build(transient_rows(half, N_TYPES)),
-    )
+    return MonthTableCache(move, exit_).tables(days)
+
+
+class MonthTableCache:
+    """Month tables for months of any length, from powers of one half-day transition matrix.
+
+    A Markov chain's transition matrix over ``n`` half days is the half day's to the power
+    ``n``: one matrix exponential serves every month length (28-31 days), each new length
+    costing a few matrix products instead of an exponential.
+    """
+
+    def __init__(self, move: np.ndarray, exit_: np.ndarray):
+        self._powers = {1: expm(generator(move, exit_) * 0.5)}
+        self._tables: dict[int, tuple[MonthTables, MonthTables]] = {}
+
+    def _power(self, n: int) -> np.ndarray:
+        if n not in self._powers:
+            if n - 1 in self._powers:
+                self._powers[n] = self._powers[n - 1] @ self._powers[1]
+            elif n % 2 == 0:
+                self._powers[n] = self._power(n // 2) @ self._power(n // 2)
+            else:
+                self._powers[n] = self._power(n - 1) @ self._powers[1]
+        return self._powers[n]
+
+    def tables(self, days: int) -> tuple[MonthTables, MonthTables]:
+        """(whole month, half month) tables for a month of ``days`` days."""
+        if days not in self._tables:
+            half = self._power(int(days))  # ``days`` half days = half the month
+            self._tables[days] = (
+                MonthTables.build(transient_rows(half @ half, N_TYPES)),
+                MonthTables.build(transient_rows(half, N_TYPES)),
+            )
+        return self._tables[days]

@@ -2,13 +2,13 @@
 
 Two views kept in step. ``coarse`` counts children per (run, stream, band, type), a stream
 being (group, uasc) with group 0 the children in care at the start and 1 those who entered
-since; the events
-are drawn on it, once per non-empty cell. ``fine`` holds the same children by age in months,
-one row per (run, stream, type) and one column per birth month, so that ageing is free (a
-child never changes column; the columns that are "age 0 .. 215" slide by one each month)
-and children change band and leave at 18 on the right month. Which ages the children
-drawn on the coarse view are is decided by systematic sampling (``sufficiency.mc_draws``).
-No randomness of its own beyond the uniforms it is given.
+since; the events are drawn on it, once per non-empty cell. ``fine`` holds the same children
+by birth month, *age-first*: one row per birth month, one column per (run, stream, type)
+"line". Ageing is free (a child never changes row; the rows that are "age 0 .. 215" slide
+by one each month), and one age across every run is one contiguous row, so band changes
+and 18th birthdays cost a row read each. Which ages the children drawn on the coarse view
+are is decided by systematic sampling (``sufficiency.mc_draws``). No randomness of its own
+beyond the uniforms it is given.
 """
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ STREAMS = 4
 _STREAM_ROWS = N_BANDS * N_TYPES  # coarse cells per (run, stream)
 #: Cells with at most this many entrants get their ages entrant by entrant.
 FEW_ENTRANTS = 8
+#: ``fine`` is int16 (half the memory traffic) while no run holds more children than this.
+_INT16_LIMIT = np.iinfo(np.int16).max
 
 
 class Population:
@@ -38,22 +40,23 @@ class Population:
                 f"{N_TYPES}), got shape {start.shape}"
             )
         self.runs, self.horizon, self.steps = runs, horizon_months, 0
-        self.width = horizon_months + MAX_AGE_MONTHS
-        by_type = start.transpose(0, 2, 1)  # (2, types, ages)
-        self.fine = np.zeros((runs * STREAMS * N_TYPES, self.width), dtype=np.int32)
-        view = self.fine.reshape(runs, STREAMS, N_TYPES, self.width)
-        view[:, :2, :, horizon_months:] = by_type  # group 0
+        self.width = horizon_months + MAX_AGE_MONTHS  # birth months tracked
+        self.lines = runs * STREAMS * N_TYPES  # (run, stream, type) columns of ``fine``
+        small = int(start.sum()) <= _INT16_LIMIT
+        self.fine = np.zeros((self.width, self.lines), dtype=np.int16 if small else np.int32)
+        view = self.fine.reshape(self.width, runs, STREAMS, N_TYPES)
+        view[horizon_months:, :, :2, :] = start.transpose(1, 0, 2)[:, None]  # group 0
         self.coarse = np.zeros((runs, STREAMS, N_BANDS, N_TYPES), dtype=np.int64)
         for band in range(N_BANDS):
             lo, hi = BAND_START_MONTHS[band], BAND_START_MONTHS[band + 1]
-            self.coarse[:, :2, band, :] = by_type[:, :, lo:hi].sum(axis=-1)
+            self.coarse[:, :2, band, :] = start[:, lo:hi, :].sum(axis=1)
 
-    def column(self, age_months: int) -> int:
-        """Column of ``fine`` holding children of this age now."""
+    def age_row(self, age_months: int) -> int:
+        """Row of ``fine`` holding children of this age now."""
         return age_months + self.horizon - self.steps
 
-    def band_columns(self, band: int) -> slice:
-        return slice(self.column(BAND_START_MONTHS[band]), self.column(BAND_START_MONTHS[band + 1]))
+    def band_rows(self, band: int) -> slice:
+        return slice(self.age_row(BAND_START_MONTHS[band]), self.age_row(BAND_START_MONTHS[band + 1]))
 
     def remove_and_move(
         self, cells: np.ndarray, leavers: np.ndarray, moves: np.ndarray, uniforms: np.ndarray
@@ -68,9 +71,7 @@ class Population:
         band, kind = np.divmod(rest, N_TYPES)
         flat[cells] -= leavers
         dest = (cells - kind)[:, None] + np.arange(N_TYPES)
-        flat += np.bincount(dest.reshape(-1), moves.reshape(-1), minlength=flat.size).astype(
-            np.int64
-        )
+        np.add.at(flat, dest.reshape(-1), moves.reshape(-1).astype(flat.dtype))
         for b in np.unique(band):
             sel = np.flatnonzero(band == b)
             self._move_ages(
@@ -92,39 +93,37 @@ class Population:
         band, kind = np.divmod(rest, N_TYPES)
         cell_of = np.repeat(np.arange(cells.size), leavers)
         moving = outcome < N_TYPES
-        flat -= np.bincount(cells, leavers, minlength=flat.size).astype(np.int64)
-        arrived = (cells - kind)[cell_of[moving]] + outcome[moving]
-        flat += np.bincount(arrived, minlength=flat.size)
-        rows = run_stream * N_TYPES + kind
+        flat[cells] -= leavers  # cells are distinct
+        np.add.at(flat, (cells - kind)[cell_of[moving]] + outcome[moving], flat.dtype.type(1))
+        lines = run_stream * N_TYPES + kind
         first = np.cumsum(leavers) - leavers
         source = np.empty(cell_of.size, dtype=np.int64)
         for b in range(N_BANDS):
             sel = np.flatnonzero(band == b)
             if sel.size == 0:
                 continue
-            cols = self.band_columns(b)
-            mine = _ranges(first[sel], leavers[sel])
-            slot = np.repeat(np.arange(sel.size), leavers[sel])
-            block = np.cumsum(self.fine[rows[sel], cols], axis=1, dtype=np.int32)
-            age = _find(block, slot, position[mine])
-            source[mine] = rows[sel][slot] * self.width + cols.start + age
-        # Children of one cell are lined up by age, so repeats of a source are adjacent.
-        _add_sorted(self.fine.reshape(-1), source, -1)
-        target = source + (outcome - kind[cell_of]) * self.width
+            rows = self.band_rows(b)
+            block = _running_sums(np.take(self.fine[rows], lines[sel], axis=1))  # (ages, cells)
+            age = _ages_at(block, leavers[sel], first[sel], position)
+            source[_ranges(first[sel], leavers[sel])] = (rows.start + age) * self.lines + np.repeat(
+                lines[sel], leavers[sel]
+            )
+        np.add.at(self.fine.reshape(-1), source, self.fine.dtype.type(-1))
+        target = source + (outcome - kind[cell_of])  # same run and stream, another type
         return target[moving]
 
     def add_flat(self, index: np.ndarray) -> None:
         """``fine`` += 1 at each flat index (repeats allowed)."""
-        _add_sorted(self.fine.reshape(-1), np.sort(index), 1)
+        np.add.at(self.fine.reshape(-1), index, self.fine.dtype.type(1))
 
     def _move_ages(self, band, run_stream, kind, leavers, moves, uniforms) -> None:
         """Which ages left and moved in one band: leavers, then movers among them, then each
         destination's share of the movers (every draw systematic over ages)."""
-        cols = self.band_columns(band)
-        rows = run_stream * N_TYPES + kind
-        block = self.fine[rows, cols]
+        rows = self.band_rows(band)
+        lines = run_stream * N_TYPES + kind
+        block = self.fine[rows, lines].T  # (cells, ages)
         gone = split_by_age(block, leavers, uniforms[0])
-        self.fine[rows, cols] = block - gone
+        self.fine[rows, lines] = (block - gone).T.astype(self.fine.dtype)
         movers_total = moves.sum(axis=1)
         movers = split_by_age(gone, movers_total, uniforms[1])
         for target in np.flatnonzero(moves.any(axis=0)):
@@ -132,24 +131,25 @@ class Population:
             sel = np.flatnonzero(want)
             share = split_by_age(movers[sel], want[sel], _shifted(uniforms[2, sel], target))
             movers[sel] -= share
-            self._add_rows(run_stream[sel] * N_TYPES + target, cols, share)
+            self._add_lines(run_stream[sel] * N_TYPES + target, rows, share)
 
-    def _add_rows(self, rows: np.ndarray, cols: slice, counts: np.ndarray) -> None:
-        """``fine[rows, cols] += counts`` where ``rows`` is sorted and may repeat."""
-        starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
-        self.fine[rows[starts], cols] += np.add.reduceat(counts, starts, axis=0).astype(np.int32)
+    def _add_lines(self, lines: np.ndarray, rows: slice, counts: np.ndarray) -> None:
+        """``fine[rows, lines] += counts.T`` where ``lines`` is sorted and may repeat."""
+        starts = np.flatnonzero(np.r_[True, lines[1:] != lines[:-1]])
+        summed = np.add.reduceat(counts, starts, axis=0).astype(self.fine.dtype)
+        self.fine[rows, lines[starts]] += summed.T
 
     def age(self) -> np.ndarray:
         """Everyone is a month older: band changes on birthdays; returns leavers at 18 by
         (run, stream, type)."""
-        last = self.column(MAX_AGE_MONTHS - 1)
-        aged_out = self.fine[:, last].reshape(self.runs, STREAMS, N_TYPES).astype(np.int64)
-        self.fine[:, last] = 0
+        last = self.age_row(MAX_AGE_MONTHS - 1)
+        aged_out = self.fine[last].reshape(self.runs, STREAMS, N_TYPES).astype(np.int64)
+        self.fine[last] = 0
         self.steps += 1
         self.coarse[:, :, -1, :] -= aged_out
         for band in range(1, N_BANDS):
-            col = self.column(BAND_START_MONTHS[band])
-            crossing = self.fine[:, col].reshape(self.runs, STREAMS, N_TYPES)
+            crossing = self.fine[self.age_row(BAND_START_MONTHS[band])]
+            crossing = crossing.reshape(self.runs, STREAMS, N_TYPES)
             self.coarse[:, :, band, :] += crossing
             self.coarse[:, :, band - 1, :] -= crossing
         return aged_out
@@ -163,13 +163,17 @@ class Population:
         ``cumulative_weights[band]`` is (2, months in band), rows increasing to 1.
         """
         self.coarse[:, 2:] += placed
+        # A cell of ``fine`` never holds more than its run, and runs only grow here.
+        if self.fine.dtype == np.int16 and self.coarse.sum(axis=(1, 2, 3)).max() > _INT16_LIMIT:
+            self.fine = self.fine.astype(np.int32)
         fine = self.fine.reshape(-1)
+        one = self.fine.dtype.type(1)
         for band in range(N_BANDS):
             counts = placed[:, :, band, :].reshape(-1)  # (run, uasc, type)
             cells = np.flatnonzero(counts)
             run, rest = np.divmod(cells, 2 * N_TYPES)
-            rows = (run * STREAMS + 2) * N_TYPES + rest  # fine rows of group 1
-            cols = self.band_columns(band)
+            lines = (run * STREAMS + 2) * N_TYPES + rest  # lines of group 1
+            rows = self.band_rows(band)
             starts = uniform[:, :, band, :].reshape(-1)[cells]
             uasc = rest // N_TYPES
             few = counts[cells] <= FEW_ENTRANTS
@@ -180,25 +184,26 @@ class Population:
             for u in (0, 1):
                 mine = uasc[each][slot] == u
                 age[mine] = np.searchsorted(cumulative_weights[band][u], point[mine], side="right")
-            _add_sorted(fine, rows[each][slot] * self.width + cols.start + age, 1)
+            np.add.at(fine, (rows.start + age) * self.lines + lines[each][slot], one)
             # Many entrants: systematic shares over the ages.
             block = np.flatnonzero(~few)
             if block.size:
                 ages = split_by_weights(
                     cumulative_weights[band][uasc[block]], counts[cells[block]], starts[block]
                 )
-                self.fine[rows[block], cols] += ages
+                self.fine[rows, lines[block]] += ages.T.astype(self.fine.dtype)
 
     def step_down(self, source: int, target: int, wanted: np.ndarray, uniform: np.ndarray) -> None:
         """Move up to ``wanted`` (runs,) children per run from type ``source`` to ``target``,
         any age, each child of the source type equally likely."""
-        live = slice(self.column(0), self.column(MAX_AGE_MONTHS))
-        view = self.fine.reshape(self.runs, STREAMS, N_TYPES, self.width)
-        block = view[:, :, source, live].reshape(self.runs, -1)
+        live = slice(self.age_row(0), self.age_row(MAX_AGE_MONTHS))
+        view = self.fine.reshape(self.width, self.runs, STREAMS, N_TYPES)
+        block = view[live, :, :, source].transpose(1, 2, 0).reshape(self.runs, -1)
         take = np.minimum(wanted, block.sum(axis=1))
         moved = split_by_age(block, take, uniform).reshape(self.runs, STREAMS, MAX_AGE_MONTHS)
-        view[:, :, source, live] -= moved.astype(np.int32)
-        view[:, :, target, live] += moved.astype(np.int32)
+        by_age = moved.transpose(2, 0, 1)  # (ages, runs, streams)
+        view[live, :, :, source] -= by_age.astype(self.fine.dtype)
+        view[live, :, :, target] += by_age.astype(self.fine.dtype)
         for band in range(N_BANDS):
             lo, hi = BAND_START_MONTHS[band], BAND_START_MONTHS[band + 1]
             by_band = moved[:, :, lo:hi].sum(axis=-1)
@@ -207,17 +212,39 @@ class Population:
 
     def fine_by_age(self) -> np.ndarray:
         """Children by (run, stream, age in months, type), for checks."""
-        view = self.fine.reshape(self.runs, STREAMS, N_TYPES, self.width)
-        live = view[..., self.column(0) : self.column(MAX_AGE_MONTHS)]
-        return live.transpose(0, 1, 3, 2)
+        view = self.fine.reshape(self.width, self.runs, STREAMS, N_TYPES)
+        live = view[self.age_row(0) : self.age_row(MAX_AGE_MONTHS)]
+        return live.transpose(1, 2, 0, 3)
 
 
-def _add_sorted(flat: np.ndarray, index: np.ndarray, sign: int) -> None:
-    """``flat[i] += sign`` for each ``i`` in ``index``, whose repeats are adjacent."""
-    if index.size == 0:
-        return
-    starts = np.flatnonzero(np.r_[True, index[1:] != index[:-1]])
-    flat[index[starts]] += sign * np.diff(np.r_[starts, index.size]).astype(flat.dtype)
+def _running_sums(block: np.ndarray) -> np.ndarray:
+    """Cumulative sums down the rows, in place and in the block's dtype (no run holds more
+    children than it can count). Row by row is about twice numpy's ``cumsum`` for int16."""
+    for row in range(1, block.shape[0]):
+        np.add(block[row - 1], block[row], out=block[row])
+    return block
+
+
+def _ages_at(
+    cumulative: np.ndarray, n: np.ndarray, first: np.ndarray, position: np.ndarray
+) -> np.ndarray:
+    """Row where each picked child falls: ``n[i]`` picks in column ``i`` of ``cumulative``
+    (ages x cells), the k-th at ``position[first[i] + k]``; returned in pick order.
+
+    One pass per pick rank: the first picks of every cell compare against the whole block
+    (no copy), later ranks against the few cells that have them.
+    """
+    out = np.empty(n.sum(), dtype=np.int64)
+    offset = np.cumsum(n) - n
+    cells = np.arange(n.size)
+    rank = 0
+    while cells.size:
+        block = cumulative if rank == 0 else cumulative[:, cells]
+        wanted = position[first[cells] + rank].astype(cumulative.dtype)
+        out[offset[cells] + rank] = np.count_nonzero(block <= wanted, axis=0)
+        rank += 1
+        cells = cells[n[cells] > rank]
+    return out
 
 
 def _evenly(n: np.ndarray, uniform: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -231,15 +258,6 @@ def _ranges(first: np.ndarray, length: np.ndarray) -> np.ndarray:
     """Concatenated ``arange(first[i], first[i] + length[i])`` for every ``i``."""
     offsets = np.cumsum(length) - length
     return np.repeat(first - offsets, length) + np.arange(length.sum())
-
-
-def _find(cumulative: np.ndarray, slot: np.ndarray, position: np.ndarray) -> np.ndarray:
-    """Column where each ``position`` falls in row ``slot`` of ``cumulative`` counts."""
-    rows, width = cumulative.shape
-    base = np.cumsum(np.r_[0, cumulative[:-1, -1]], dtype=np.int64)
-    line = (cumulative + base[:, None]).reshape(-1)
-    found = np.searchsorted(line, base[slot] + position, side="right")
-    return found - slot * width
 
 
 def _shifted(uniform: np.ndarray, k: int) -> np.ndarray:

@@ -29,7 +29,7 @@ from sufficiency.events import N_BANDS, N_ROUTES, N_TYPES
 from sufficiency.history import PLACEMENT_TYPES, STATES
 from sufficiency.markov import FOSTERING
 from sufficiency.mc_draws import category_counts
-from sufficiency.mc_events import MonthTables, draw_events, entrant_events, month_tables
+from sufficiency.mc_events import MonthTableCache, draw_events, entrant_events
 from sufficiency.mc_population import Population, cumulative_entry_weights
 from sufficiency.rates import FittedRates, band_age_weights
 
@@ -103,8 +103,12 @@ def _draw_entries(
     month: int,
     rng: np.random.Generator,
     adjustments: DemandAdjustments | None,
+    mix: tuple[np.ndarray, np.ndarray],
 ) -> np.ndarray:
-    """New entrants per (run, uasc, band, type) this month (negative binomial counts)."""
+    """New entrants per (run, uasc, band, type) this month (negative binomial counts).
+
+    ``mix`` is the entry mix in force, (runs * 2 * bands, types), and its cumulative sums.
+    """
     runs = params.entry_log_level.shape[0]
     dispersion = rates.entry_dispersion
     # Gamma-Poisson mixing: the monthly rate varies more than Poisson when dispersion > 0.
@@ -113,13 +117,18 @@ def _draw_entries(
     gamma = np.where(dispersion > 0, gamma, 1.0)
     log_mean = params.entry_log_level + params.entry_trend * damped_years(rates, month)
     mean = np.where(np.isfinite(log_mean), np.exp(log_mean), 0.0) * gamma
-    mix = params.entry_mix
     if adjustments is not None:
         mean = mean * entry_multiplier(adjustments) + extra_entries_per_month(adjustments)
-        mix = adjust_mix(mix, adjustments)
     total = rng.poisson(mean)
-    rows = category_counts(total.reshape(-1), mix.reshape(-1, N_TYPES), rng)
+    rows = category_counts(total.reshape(-1), mix[0], rng, mix[1])
     return rows.reshape(total.shape + (N_TYPES,))
+
+
+def _entry_mix(params: RunParameters, adjustments: DemandAdjustments | None):
+    """The entry mix, flat (runs * 2 * bands, types), and its cumulative sums."""
+    mix = params.entry_mix if adjustments is None else adjust_mix(params.entry_mix, adjustments)
+    mix = mix.reshape(-1, N_TYPES)
+    return mix, np.cumsum(mix, axis=1)
 
 
 def _step_downs(pop: Population, adjustments: DemandAdjustments, rng: np.random.Generator) -> None:
@@ -186,24 +195,26 @@ def simulate(
     streams = rng.spawn(horizon_months + 1)
     params = draw_parameters(model, runs, streams[0], rate_uncertainty)
     sets = params.move_rate.shape[0]
-    phases = {False: (params.move_rate, params.exit_rate)}
+    phases = {False: MonthTableCache(params.move_rate, params.exit_rate)}
+    mixes = {False: _entry_mix(params, None)}
     if adjustments is not None:
-        phases[True] = adjust_rates(params.move_rate, params.exit_rate, adjustments)
+        phases[True] = MonthTableCache(
+            *adjust_rates(params.move_rate, params.exit_rate, adjustments)
+        )
+        mixes[True] = _entry_mix(params, adjustments)
     weights = cumulative_entry_weights(band_age_weights(model))
     pop = Population(start_population, runs, horizon_months)
     out = _Recorder(runs, horizon_months)
-    cache: dict[tuple, tuple[MonthTables, MonthTables]] = {}
     for month in range(horizon_months):
         events_rng, ageing_rng, entry_rng, step_rng = streams[month + 1].spawn(4)
         active = adjustments is not None and month >= adjustments.start_month_index
-        key = (active, int(days[month]))
-        if key not in cache:
-            cache[key] = month_tables(*phases[active], days[month])
-        full, half = cache[key]
+        full, half = phases[active].tables(int(days[month]))
         routes = draw_events(pop, full, sets, events_rng, runs)
         aged_out = pop.age().sum(axis=1)  # (runs, types)
         staying = ageing_rng.binomial(aged_out, params.staying_put_share).sum(axis=1)
-        entrants = _draw_entries(params, model, month, entry_rng, adjustments if active else None)
+        entrants = _draw_entries(
+            params, model, month, entry_rng, adjustments if active else None, mixes[active]
+        )
         placed, entrant_exits = entrant_events(entrants, half, sets, entry_rng)
         pop.add_entrants(placed, weights, entry_rng.random(placed.shape))
         if active and adjustments.step_downs:
@@ -217,32 +228,24 @@ def simulate(
 
 
 class _Recorder:
-    """Accumulates the monthly outputs of all runs (stored month by month, then transposed)."""
+    """Accumulates the monthly outputs of all runs, runs first."""
 
     def __init__(self, runs: int, months: int):
-        self.samples = np.zeros((months, runs, len(STATES)), dtype=np.int32)
-        self.entries = np.zeros_like(self.samples)
-        self.exits = np.zeros((months, runs, N_ROUTES + 1), dtype=np.int32)
-        self.staying_put = np.zeros((months, runs), dtype=np.int32)
+        self.samples = np.empty((runs, months, len(STATES)), dtype=np.int32)
+        self.entries = np.empty_like(self.samples)
+        self.exits = np.empty((runs, months, N_ROUTES + 1), dtype=np.int32)
+        self.staying_put = np.empty((runs, months), dtype=np.int32)
 
     def record(self, month, coarse, entrants, routes, aged_out, staying) -> None:
         runs = coarse.shape[0]
-        self.samples[month] = coarse.reshape(runs, 2, -1).sum(axis=1)  # both groups
-        self.entries[month] = entrants.reshape(entrants.shape[0], -1)
-        self.exits[month, :, :N_ROUTES] = routes
-        self.exits[month, :, N_ROUTES] = aged_out
-        self.staying_put[month] = staying
+        view = coarse.reshape(runs, 2, 2, -1)  # (runs, group, uasc, band x type)
+        self.samples[:, month] = (view[:, 0] + view[:, 1]).reshape(runs, -1)
+        self.entries[:, month] = entrants.reshape(runs, -1)
+        self.exits[:, month, :N_ROUTES] = routes
+        self.exits[:, month, N_ROUTES] = aged_out
+        self.staying_put[:, month] = staying
 
     def result(self, ends: tuple[dt.date, ...], seed: int | None) -> ForecastDistribution:
-        def runs_first(a: np.ndarray) -> np.ndarray:
-            return np.ascontiguousarray(np.swapaxes(a, 0, 1))
-
         return ForecastDistribution(
-            STATES,
-            ends,
-            runs_first(self.samples),
-            runs_first(self.entries),
-            runs_first(self.exits),
-            runs_first(self.staying_put),
-            seed,
+            STATES, ends, self.samples, self.entries, self.exits, self.staying_put, seed
         )
