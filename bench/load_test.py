@@ -1,15 +1,17 @@
 """Load test: 20 signed-in users at once on loopback, on the dashboard and shortlist pages.
 
-Serves the app (synthetic demo council, sign-in, CSRF, audit trail all on) with Werkzeug's
-threaded server on 127.0.0.1 only. Each user signs in through the form, then alternates the
-dashboard and a referral's page (which ranks its shortlist and writes two audit entries).
-Users pause ``--think-ms`` between pages (an officer reads each page); a stress pass then
-repeats with no pause. Bounded: ``--requests`` per user and ``--time-limit`` seconds in all.
-The baseline, in the same run, is ONE user doing the same pages one after another; the
-script prints p50/p95 latency, errors and the ratio of the loaded p95 to the single-user
-p50. Target (issue 9): p95 under 200 ms with 20 users and no errors.
+Serves the app (synthetic demo council, sign-in, CSRF, audit trail all on) on 127.0.0.1 only,
+under waitress as ``placement-planner serve`` does (``--server werkzeug`` for Flask's
+development server instead; ``--threads`` for waitress's pool). Each user signs in through the
+form, then alternates the dashboard and a referral's page (which ranks its shortlist and
+writes two audit entries). Users pause ``--think-ms`` between pages (an officer reads each
+page); a stress pass then repeats with no pause. Bounded: ``--requests`` per user and
+``--time-limit`` seconds in all. The baseline, in the same run, is ONE user doing the same
+pages one after another; the script prints p50/p95 latency, errors and the ratio of the
+loaded p95 to the single-user p50. Target (issue 9): p95 under 200 ms with 20 users and no errors.
 
     python bench/load_test.py [--users 20] [--requests 25] [--time-limit 120] [--demo]
+                              [--server waitress|werkzeug] [--threads 8]
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ from webapp.users import add_user  # noqa: E402
 PASSWORD = "load test password, synthetic"
 
 
-def build_app(folder: Path, demo: bool):
+def build_app(folder: Path, demo: bool, cache_entries: int = 256):
     """The app on a fresh store: the demo council, or the small web-test council."""
     url = f"sqlite:///{folder / 'load.sqlite3'}"
     store = Store(url)
@@ -56,7 +58,8 @@ def build_app(folder: Path, demo: bool):
     referrals = [r.referral_id for r in store.list_referrals(open_only=True)][:10]
     store.close()
     config = {"DATABASE_URL": url, "SECRET_KEY": "load-test-only", "SESSION_COOKIE_SECURE": False,
-              "JOB_WORKERS": 1, "LOGIN_ATTEMPTS_LIMIT": 1000}  # fmt: skip
+              "JOB_WORKERS": 1, "LOGIN_ATTEMPTS_LIMIT": 1000,
+              "DATA_CACHE_ENTRIES": cache_entries}  # fmt: skip
     return create_app(config), referrals
 
 
@@ -145,6 +148,27 @@ def report(label: str, results) -> dict[str, float]:
     return figures
 
 
+def start_server(app, kind: str, threads: int):
+    """``(base URL, stop)`` for the app served on a free loopback port in a thread."""
+    if kind == "werkzeug":
+        server = make_server("127.0.0.1", 0, app, threaded=True)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        base, stop = f"http://127.0.0.1:{server.server_port}", server.shutdown
+    else:
+        from webapp import serving
+
+        server = serving.make_server(app, "127.0.0.1", 0, threads=threads)
+        thread = threading.Thread(target=server.run, daemon=True)
+        base, stop = serving.server_address(server).rstrip("/"), server.close
+    thread.start()
+
+    def stop_and_join() -> None:
+        stop()
+        thread.join(5)
+
+    return base, stop_and_join
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=20)
@@ -154,15 +178,21 @@ def main() -> int:
     parser.add_argument(
         "--think-ms", type=float, default=1000.0, help="pause between a user's pages [ms]"
     )
+    parser.add_argument("--server", choices=("waitress", "werkzeug"), default="waitress")
+    parser.add_argument("--threads", type=int, default=8, help="waitress worker threads")
+    parser.add_argument("--no-cache", action="store_true", help="DATA_CACHE_ENTRIES = 0")
     args = parser.parse_args()
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no access log per request
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # the stress pass queues
     deadline = time.monotonic() + args.time_limit
     with tempfile.TemporaryDirectory() as folder:
-        app, referrals = build_app(Path(folder), args.demo)
-        server = make_server("127.0.0.1", 0, app, threaded=True)
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        base = f"http://127.0.0.1:{server.server_port}"
+        app, referrals = build_app(Path(folder), args.demo, 0 if args.no_cache else 256)
+        base, stop = start_server(app, args.server, args.threads)
+        print(
+            f"server: {args.server}"
+            + (f", {args.threads} threads" if args.server == "waitress" else "")
+            + (", data cache off" if args.no_cache else ", data cache on")
+        )
         pages = ["/"] + [f"/referrals/{r}" for r in referrals]
         try:
             run_users(base, pages, 1, 3, deadline)  # warm caches (gazetteer, policy)
@@ -179,8 +209,7 @@ def main() -> int:
             stress = run_users(base, pages, args.users, args.requests, deadline)
             report(f"stress: {args.users} users, no thinking", stress)
         finally:
-            server.shutdown()
-            thread.join(5)
+            stop()
             app.extensions["planner.jobs"].shutdown()
             if "planner.store" in app.extensions:
                 app.extensions["planner.store"].close()

@@ -72,10 +72,17 @@ def _officer(by: str | None) -> str:
 @click.option("--demo", is_flag=True, help="Load the synthetic demo council if the store is empty.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
+@click.option(
+    "--threads",
+    default=8,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Requests answered at once (waitress worker threads).",
+)
 @database_option
-def serve(demo: bool, host: str, port: int, database: str | None) -> None:
-    """Run the web app (creating the database, and loading the demo council with --demo)."""
-    from webapp import create_app
+def serve(demo: bool, host: str, port: int, threads: int, database: str | None) -> None:
+    """Run the web app under waitress (creating the database; the demo council with --demo)."""
+    from webapp import create_app, serving
 
     try:
         app = create_app()
@@ -88,11 +95,11 @@ def serve(demo: bool, host: str, port: int, database: str | None) -> None:
         _load_demo(store, seed=None)
     app.config["DEMO"] = bool(demo or app.config.get("DEMO"))
     _sign_in_help(store, demo)
-    # The development server speaks plain HTTP: a Secure cookie would never come back.
-    # In production run the app under a WSGI server behind HTTPS (docs/security.md).
+    # This server speaks plain HTTP: a Secure cookie would never come back. Put HTTPS in
+    # front of it for anything but this machine (docs/security.md).
     app.config["SESSION_COOKIE_SECURE"] = False
-    click.echo(f"Serving {store!r} on http://{host}:{port}/", err=True)
-    app.run(host=host, port=port)
+    click.echo(f"Serving {store!r} on http://{host}:{port}/ ({threads} threads)", err=True)
+    serving.serve(app, host, port, threads=threads)
 
 
 #: One demo user per role (synthetic data only); passwords are random and printed once.

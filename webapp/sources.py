@@ -106,9 +106,7 @@ class DataSource:
 
     @functools.cached_property
     def council_name(self) -> str:
-        return str(
-            self.config.get("COUNCIL_NAME") or self.setting(COUNCIL_NAME_SETTING) or ""
-        )
+        return str(self.config.get("COUNCIL_NAME") or self.setting(COUNCIL_NAME_SETTING) or "")
 
     @functools.cached_property
     def council_la_code(self) -> str:

@@ -236,12 +236,10 @@ def test_users_commands(tmp_path) -> None:
 
 
 def test_serve_demo_creates_one_user_per_role_and_prints_passwords(tmp_path, monkeypatch):
-    import flask
-
     from webapp.cli import main
     from webapp.store import Store
 
-    monkeypatch.setattr(flask.Flask, "run", lambda self, **kw: None)
+    monkeypatch.setattr("webapp.serving.serve", lambda app, host, port, **kw: None)
     monkeypatch.setattr("webapp.commands._load_demo", lambda store, seed: None)  # speed
     database = str(tmp_path / "demo.sqlite3")
     result = CliRunner().invoke(main, ["serve", "--demo", "--database", database])

@@ -150,8 +150,8 @@ def test_a_decision_takes_the_vacancy_off_other_shortlists_and_the_dashboard(app
     client = signed_in(app, "placements-officer")
     _new_referral(client)
     assert "H1" in _ranked(client, "R3")  # H1 has one free place (3 approved, 2 placed)
-    assert client.get("/api/dashboard").get_json()["indicators"]["total_vacancies"] == 4
-    assert client.get("/api/dashboard").get_json()["indicators"]["total_vacancies"] == 4  # from the cache
+    for _ in range(2):  # the second from the cache
+        assert client.get("/api/dashboard").get_json()["indicators"]["total_vacancies"] == 4
     cache = app.extensions["planner.cache"]
     assert cache.hits >= 1
     decided = client.post("/api/referrals/R1/decision", json={"household_id": "H1"})

@@ -227,15 +227,18 @@ def test_serve_creates_the_database_and_runs_the_app(
     cli: click.Group, database: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     pytest.importorskip("webapp.dashboard")
-    import flask
-
     calls = []
     monkeypatch.setattr(
-        flask.Flask, "run", lambda self, **kw: calls.append((self.config["DATABASE_URL"], kw))
+        "webapp.serving.serve",
+        lambda app, host, port, **kw: calls.append((app.config["DATABASE_URL"], host, port, kw)),
     )
     result = _run(cli, "serve", "--port", "5055")
     assert result.exit_code == 0, result.output
-    assert calls == [(f"sqlite:///{database}", {"host": "127.0.0.1", "port": 5055})]
+    assert calls == [(f"sqlite:///{database}", "127.0.0.1", 5055, {"threads": 8})]
+    _run(cli, "serve", "--threads", "2")
+    assert calls[-1][3] == {"threads": 2}
+    refused = _run(cli, "serve", "--threads", "0")
+    assert refused.exit_code == 2 and "0 is not in the range x>=1" in refused.stderr
     assert Store(str(database)).current_revision() == "0004"
 
 
