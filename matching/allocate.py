@@ -20,6 +20,7 @@ from matching.allocation_types import AllocationInstance, Pairing, TierCounts
 from matching.context import MatchContext, build_context
 from matching.domain import Household, Referral, ReferralStatus
 from matching.greedy import allocate_greedy
+from matching.model import default_workers
 from matching.options import options_for
 from matching.policy import Policy, load_policy
 from matching.rules import explain_failures
@@ -102,7 +103,7 @@ def allocate(
     time_limit_s: float = 10.0,
     explain: bool | Iterable[str] = True,
     explain_time_limit_s: float = 30.0,
-    workers: int = 4,
+    workers: int | None = None,
     keep: int = 20,
     progress: Progress | None = None,
     log_search_progress: bool = False,
@@ -119,7 +120,8 @@ def allocate(
     time_limit_s : budget for the optimisation, all tiers together [s].
     explain : True for every referral, False for none, or the referral ids to explain.
     explain_time_limit_s : budget shared by the explanations' re-solves [s].
-    workers : CP-SAT search workers.
+    workers : CP-SAT search workers (default: the machine's cores, at most four; more than
+        the cores slows the search down).
     keep : candidates first kept per referral part before pruning proofs add more.
     progress : called with one-line progress messages.
 
@@ -170,7 +172,7 @@ def allocate_instance(
     time_limit_s: float = 10.0,
     explain: bool | Iterable[str] = True,
     explain_time_limit_s: float = 30.0,
-    workers: int = 4,
+    workers: int | None = None,
     keep: int = 20,
     progress: Progress | None = None,
     log_search_progress: bool = False,
@@ -180,6 +182,7 @@ def allocate_instance(
     """``allocate`` over an already-built instance (candidates scored); same result."""
     started = time.perf_counter() if started is None else started
     say = progress or (lambda message: None)
+    workers = workers or default_workers()
     greedy = allocate_greedy(instance)
     # The baseline is judged on the rules only: officers' pins are the optimiser's input.
     greedy_check = check_allocation(dataclasses.replace(instance, pins=frozenset()), greedy)

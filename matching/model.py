@@ -9,6 +9,7 @@ pruning and explanations live elsewhere.
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections import defaultdict
 from collections.abc import Sequence
@@ -82,6 +83,7 @@ class AllocationModel:
         self.options = list(options)
         self.model = cp_model.CpModel()
         self.x = [self.model.NewBoolVar(f"x{i}") for i in range(len(self.options))]
+        self._size = [option.size for option in self.options]
         self._by_household: dict[HouseholdId, list[int]] = defaultdict(list)
         for i, option in enumerate(self.options):
             if option.household_id is not None:
@@ -127,13 +129,16 @@ class AllocationModel:
         # A household's vacancies are shared by every referral placed there.
         for household_id, indices in self._by_household.items():
             room = self.instance.household(household_id)
-            if sum(self.options[i].size for i in indices) > room.vacancies:
+            if sum(self._size[i] for i in indices) > room.vacancies:
                 self.model.Add(
-                    sum(self.options[i].size * self.x[i] for i in indices) <= room.vacancies
+                    cp_model.LinearExpr.WeightedSum(
+                        [self.x[i] for i in indices], [self._size[i] for i in indices]
+                    )
+                    <= room.vacancies
                 )
                 # Implied, to tighten the relaxation: two parts each over half the vacancies
                 # cannot both fit.
-                large = [i for i in indices if 2 * self.options[i].size > room.vacancies]
+                large = [i for i in indices if 2 * self._size[i] > room.vacancies]
                 if len(large) > 1:
                     self.model.AddAtMostOne(self.x[i] for i in large)
 
@@ -144,10 +149,12 @@ class AllocationModel:
         limit = self.instance.usual_limit_children
         for household_id, indices in self._by_household.items():
             room = self.instance.household(household_id)
-            new = sum(self.options[i].size * self.x[i] for i in indices)
+            new = cp_model.LinearExpr.WeightedSum(
+                [self.x[i] for i in indices], [self._size[i] for i in indices]
+            )
             if (
                 room.usual_limit_exempt
-                or sum(self.options[i].size for i in indices) + room.placed_count <= limit
+                or sum(self._size[i] for i in indices) + room.placed_count <= limit
             ):
                 continue
             room_left = max(0, limit - room.placed_count)
@@ -165,7 +172,7 @@ class AllocationModel:
             # Implied, to tighten the relaxation: one part alone (all siblings) counts at most
             # the room left, and parts of several referrals must fit within it together.
             self.model.Add(
-                sum(min(self.options[i].size, room_left) * self.x[i] for i in indices) <= room_left
+                sum(min(self._size[i], room_left) * self.x[i] for i in indices) <= room_left
             )
 
     def _referral_id(self, i: int) -> str:
@@ -175,14 +182,20 @@ class AllocationModel:
         # Children of different referrals sharing a household must be compatible: a child who
         # poses a risk to younger children is not placed with a much younger child.
         gap = self.instance.risk_age_gap_years
+        conflict: dict[tuple, bool] = {}  # the same two parts meet in many households
         for indices in self._by_household.values():
             parts = [(i, self._part_of(i)) for i in indices]
             risky = [(i, part) for i, part in parts if part[1] & part[0].risky_child_ids]
+            risky_rows = {i for i, _ in risky}
             for i, first in risky:
                 for j, second in parts:
-                    same_referral = first[0].referral_id == second[0].referral_id
-                    if i != j and not same_referral and parts_conflict(first, second, gap):
-                        self.model.AddBoolOr([self.x[i].Not(), self.x[j].Not()])
+                    if first[0].referral_id == second[0].referral_id or (j < i and j in risky_rows):
+                        continue  # same referral, or a pair of risky parts already done
+                    pair = (first[0].referral_id, first[1], second[0].referral_id, second[1])
+                    if pair not in conflict:
+                        conflict[pair] = parts_conflict(first, second, gap)
+                    if conflict[pair]:
+                        self.model.AddAtMostOne([self.x[i], self.x[j]])
 
     def _add_pins(self) -> None:
         # An officer's pinned pairing is used (for some part of the referral).
@@ -258,6 +271,11 @@ class AllocationModel:
             bound = int((solver.BestObjectiveBound() + len(virtual_rows)) // scale)
         value = sum(self.options[i].tiers[block.tiers[0]] for i in selected)
         return TierSolve(status, selected, objective, max(bound, objective), wall_s, value)
+
+
+def default_workers() -> int:
+    """Search workers to use by default: the machine's cores, at most four (the portfolio)."""
+    return max(1, min(len(_PORTFOLIO), os.cpu_count() or 1))
 
 
 def _solver(time_limit_s: float, workers: int, log_search_progress: bool) -> cp_model.CpSolver:
