@@ -132,6 +132,7 @@ def index():
         england_beyond=england_beyond_20_miles(),
         fostering_chart=fostering,
         vacancies_chart=vacancies,
+        endpoints=current_app.view_functions,
     )
 
 

@@ -15,9 +15,8 @@ import threading
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
-
 from tests.webapp.web_support import make_app
+from webapp.serving import make_server, server_address
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -78,11 +77,11 @@ def live_server(tmp_path_factory):
     add_user(open_store(app), E2E_USER, "administrator", E2E_PASSWORD, "Test administrator")
     global LIVE_APP
     LIVE_APP = app
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    server = make_server(app, "127.0.0.1", 0, threads=4)  # waitress, as `serve` runs it
+    thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+    yield server_address(server).rstrip("/")
+    server.close()
     thread.join(5)
     app.extensions["planner.jobs"].shutdown()
     if "planner.store" in app.extensions:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from tests.webapp.web_support import app, client  # noqa: F401
 
 
@@ -45,3 +47,25 @@ def test_dashboard_charts_have_titles_and_data_tables(client) -> None:
 
 def test_about_page(client) -> None:
     assert b"Straight-line distance" in client.get("/about").data
+
+
+def _body_links(page: str) -> list[str]:
+    main = page.split('id="main-content"', 1)[1].split("</main>", 1)[0]
+    return [h for h in re.findall(r'href="([^"#]+)"', main) if h.startswith("/")]
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        ("commissioner", ["/forecast/", "/scenarios/", "/recruitment/"]),
+        ("fostering-manager", ["/households/?vacancy=yes", "/households/", "/recruitment/"]),
+        ("placements-officer", ["/households/?vacancy=yes", "/referrals/", "/referrals/allocate",
+                                "/households/"]),
+    ],
+)  # fmt: skip
+def test_dashboard_links_only_to_pages_the_role_may_open(client_as, role, expected) -> None:
+    user = client_as(role)
+    links = _body_links(user.get("/").data.decode())
+    assert [link for link in links if not link.startswith("/about")] == expected
+    # Never "You do not have access" (recruitment answers 400 here: no SSDA903 history).
+    assert all(user.get(link).status_code != 403 for link in links)
