@@ -233,8 +233,10 @@ def save_children(
         touched.update(h for h in (child.household_id,) if h)
     session.flush()
     for household_id in sorted(touched):
-        _check_capacity(session, household_id)
+        # Raise the version first: on PostgreSQL that waits for any decision holding the
+        # household, so the count below sees its children (READ COMMITTED).
         _bump_version(session, household_id)
+        _check_capacity(session, household_id)
     return inserted, updated
 
 

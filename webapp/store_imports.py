@@ -7,28 +7,28 @@ import. A failed or dry-run import leaves the database exactly as it was.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import logging
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from matching.domain import Decision
 from matching.tabular import Parsed, sort_errors
 from sufficiency.errors import FieldError, InputDataError
-from webapp.models import ChildRow, DecisionRow, HouseholdRow, ImportLogRow, ReferralRow
-from webapp.store import Store
+from webapp.models import ChildRow, HouseholdRow, ImportLogRow, ReferralRow
+from webapp.store import Store, StoreError
 from webapp.store_decisions import save_children
 from webapp.store_import_checks import children_problems, limit_problems, referrals_problems
+from webapp.store_import_decisions import import_decisions
 from webapp.store_rows import (
     child_values,
-    decision_from_row,
-    decision_row,
     household_values,
     referral_child_rows,
     referral_from_row,
@@ -37,6 +37,8 @@ from webapp.store_rows import (
 
 logger = logging.getLogger(__name__)
 Progress = Callable[[str], None]
+#: PostgreSQL's "deadlock detected" and "could not serialize": the transaction was undone.
+_RETRYABLE_SQLSTATES = frozenset({"40P01", "40001"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,11 +107,11 @@ def import_file(
     report(f"{len(parsed.items)} {table} read; checking against the store")
     _fail(parsed, limit_problems(table, parsed))
     apply = {"households": _households, "children": _children, "referrals": _referrals}.get(
-        table, _decisions
+        table, import_decisions
     )
     result: list[ImportSummary] = []
     try:
-        with store.session() as session:
+        with store.session() as session, _changed_meanwhile(parsed.source):
             inserted, updated, unchanged = apply(session, parsed)
             summary = ImportSummary(
                 table, path.name, len(parsed.items), inserted, updated, unchanged, dry_run
@@ -125,6 +127,34 @@ def import_file(
     report(f"{'checked' if dry_run else 'imported'} {path.name}")
     logger.info("import %s from %s: %s", table, path.name, result[0])
     return result[0]
+
+
+@contextlib.contextmanager
+def _changed_meanwhile(source: str) -> Iterator[None]:
+    """A write by someone else between our checks and our write (a decision taking a place,
+    or a PostgreSQL deadlock/serialization failure) becomes a file-level input error."""
+    retry = "nothing was imported, import it again to see what is still wrong"
+    try:
+        yield
+    except StoreError as error:
+        problem = f"{error} (another change was saved while this file was being imported; {retry})"
+        raise InputDataError([FieldError(source, None, None, problem)]) from error
+    except OperationalError as error:
+        if getattr(error.orig, "sqlstate", None) not in _RETRYABLE_SQLSTATES:
+            raise
+        problem = f"another change was being saved at the same moment; {retry}"
+        raise InputDataError([FieldError(source, None, None, problem)]) from error
+
+
+def _lock(session: Session, model: type, ids: list[str]) -> None:
+    """Lock (``SELECT ... FOR UPDATE``) and re-read the stored rows with these ids, so a
+    placement decision cannot change them between our checks and our write (PostgreSQL;
+    SQLite lets one writer at a time in anyway)."""
+    key = model.__mapper__.primary_key[0]  # type: ignore[attr-defined]
+    for start in range(0, len(ids), 5_000):
+        chunk = sorted(ids)[start : start + 5_000]
+        query = select(model).where(key.in_(chunk)).with_for_update()
+        session.scalars(query.execution_options(populate_existing=True)).all()
 
 
 def _log_row(summary: ImportSummary, path: Path, imported_by: str) -> ImportLogRow:
@@ -160,6 +190,7 @@ def _fail(parsed: Parsed, errors: list[FieldError]) -> None:
 
 
 def _households(session: Session, parsed: Parsed) -> tuple[int, int, int]:
+    _lock(session, HouseholdRow, [h.household_id for h in parsed.items])
     living = Counter(
         session.scalars(select(ChildRow.household_id).where(ChildRow.household_id.is_not(None)))
     )
@@ -241,6 +272,7 @@ def _child_changed(session: Session, child: object) -> bool:
 
 
 def _referrals(session: Session, parsed: Parsed) -> tuple[int, int, int]:
+    _lock(session, ReferralRow, [r.referral_id for r in parsed.items])
     _fail(parsed, referrals_problems(session, parsed))
     counts = Counter()
     for referral in parsed.items:
@@ -261,62 +293,3 @@ def _referrals(session: Session, parsed: Parsed) -> tuple[int, int, int]:
         else:
             counts["unchanged"] += 1
     return counts["inserted"], counts["updated"], counts["unchanged"]
-
-
-def _decisions(session: Session, parsed: Parsed) -> tuple[int, int, int]:
-    errors = []
-    for number, decision in zip(parsed.row_numbers, parsed.items, strict=True):
-        errors += _decision_problems(session, parsed.source, number, decision)
-    _fail(parsed, errors)
-    existing = {_decision_key(decision_from_row(r)) for r in session.scalars(select(DecisionRow))}
-    inserted = 0
-    for decision in parsed.items:
-        if _decision_key(decision) not in existing:
-            session.add(decision_row(decision))
-            existing.add(_decision_key(decision))
-            inserted += 1
-    return inserted, 0, len(parsed.items) - inserted
-
-
-def _decision_key(decision: Decision) -> tuple:
-    return (decision.referral_id, decision.household_id, decision.decided_at, decision.decided_by)
-
-
-def _decision_problems(
-    session: Session, source: str, number: int, decision: Decision
-) -> list[FieldError]:
-    problems = []
-    referral = session.get(ReferralRow, decision.referral_id)
-    if referral is None:
-        problems.append(
-            FieldError(
-                source,
-                number,
-                "referral_id",
-                f'"{decision.referral_id}" is not a referral in the store',
-                expected="a referral_id imported from referrals.csv first",
-            )
-        )
-    else:
-        known = {c.child_id for c in referral.children}
-        unknown = sorted(set(decision.child_ids) - known)
-        if unknown:
-            problems.append(
-                FieldError(
-                    source,
-                    number,
-                    "child_ids",
-                    f"{', '.join(unknown)} are not children of referral {decision.referral_id}",
-                )
-            )
-    if session.get(HouseholdRow, decision.household_id) is None:
-        problems.append(
-            FieldError(
-                source,
-                number,
-                "household_id",
-                f'"{decision.household_id}" is not a household in the store',
-                expected="a household_id imported from households.csv first",
-            )
-        )
-    return problems

@@ -109,7 +109,7 @@ def _find(
     from sufficiency.ssda903 import find_files
 
     originals = originals or {}
-    files, errors = find_files(list(paths)) if paths else ([], [])
+    files, errors = find_files(list(paths)) if paths or not originals else ([], [])
     seen: dict[tuple[int, str], Path] = {}
     found = []
     for table_file in files:

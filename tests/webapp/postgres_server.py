@@ -113,36 +113,48 @@ def _run_as(user: str | None, command: list[str]) -> subprocess.CompletedProcess
     )
 
 
+def _server_user(folder: Path) -> str | None:
+    """``postgres`` when we are root (the server refuses to run as root), else ourselves."""
+    if os.geteuid() != 0:
+        return None
+    try:
+        shutil.chown(folder, user="postgres")
+    except LookupError:
+        _unavailable("running as root and there is no 'postgres' user to run the server")
+    return "postgres"
+
+
+def _start(binaries: Path, folder: Path, user: str | None, port: int) -> None:
+    data = str(folder / "data")
+    initdb = [str(binaries / "initdb"), "-D", data, "-U", "planner", "--auth=trust",
+              "-E", "UTF8", "--no-locale"]  # fmt: skip
+    made = _run_as(user, initdb)
+    if made.returncode != 0:
+        _unavailable(f"initdb failed: {made.stderr.strip()[-500:]}")
+    options = (f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off "
+               "-c full_page_writes=off -c max_connections=40")  # fmt: skip
+    log = folder / "server.log"
+    start = [str(binaries / "pg_ctl"), "-D", data, "-o", options, "-l", str(log),
+             "-w", "-t", "60", "start"]  # fmt: skip
+    started = _run_as(user, start)
+    if started.returncode != 0:
+        tail = log.read_text(errors="replace")[-500:] if log.exists() else ""
+        _unavailable(f"pg_ctl start failed: {started.stderr.strip()[-300:]} {tail}")
+
+
 @contextlib.contextmanager
 def _own_cluster(binaries: Path) -> Iterator[PostgresServer]:
     """initdb + pg_ctl start in a temporary folder; stopped and removed afterwards."""
-    user = None
     folder = Path(tempfile.mkdtemp(prefix="planner-pg-"))
-    if os.geteuid() == 0:
-        user = "postgres"
-        try:
-            shutil.chown(folder, user=user)
-        except LookupError:
-            shutil.rmtree(folder, ignore_errors=True)
-            _unavailable("running as root and there is no 'postgres' user to run the server")
-    data, port = folder / "data", _free_port()
     try:
-        made = _run_as(user, [str(binaries / "initdb"), "-D", str(data), "-U", "planner",
-                              "--auth=trust", "-E", "UTF8", "--no-locale"])  # fmt: skip
-        if made.returncode != 0:
-            _unavailable(f"initdb failed: {made.stderr.strip()[-500:]}")
-        options = (f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off "
-                   "-c full_page_writes=off -c max_connections=40")  # fmt: skip
-        started = _run_as(user, [str(binaries / "pg_ctl"), "-D", str(data), "-o", options,
-                                 "-l", str(folder / "server.log"), "-w", "-t", "60", "start"])  # fmt: skip
-        if started.returncode != 0:
-            log = (folder / "server.log").read_text(errors="replace")[-500:]
-            _unavailable(f"pg_ctl start failed: {started.stderr.strip()[-300:]} {log}")
+        user, port = _server_user(folder), _free_port()
+        _start(binaries, folder, user, port)
         try:
             yield PostgresServer(f"postgresql+psycopg://planner@127.0.0.1:{port}/postgres")
         finally:
-            _run_as(user, [str(binaries / "pg_ctl"), "-D", str(data), "-m", "immediate",
-                           "-w", "stop"])  # fmt: skip
+            stop = [str(binaries / "pg_ctl"), "-D", str(folder / "data"), "-m", "immediate",
+                    "-w", "stop"]  # fmt: skip
+            _run_as(user, stop)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

@@ -281,3 +281,131 @@ def test_values_too_long_or_large_for_a_column_are_row_errors(pg: Store, tmp_pat
     ):
         pg.add_household(household("H1", name="N" * 201))  # the same limit outside imports
     assert pg.list_households() == []
+
+
+def test_the_demo_council_loads_the_same_as_on_sqlite(tmp_path: Path, pg: Store) -> None:
+    """Every kind of value the demo holds (dates, costs, JSON sets, SSDA903 rows) survives."""
+    from sufficiency.demo_council import build_demo_council
+    from webapp.store_ssda903 import ssda903_tables
+
+    council = build_demo_council()
+    lite = Store(str(tmp_path / "demo.sqlite3"))
+    lite.upgrade()
+    for store in (lite, pg):
+        store.load_demo(council)
+    assert len(pg.list_households()) == len(council.households)
+    assert pg.list_households() == lite.list_households()
+    assert pg.list_children() == lite.list_children()
+    assert pg.list_referrals() == lite.list_referrals()
+    assert pg.list_schools() == lite.list_schools()
+    assert ssda903_tables(pg) == ssda903_tables(lite)
+    assert (pg.as_of, pg.get_setting("council_name")) == (
+        lite.as_of,
+        lite.get_setting("council_name"),
+    )
+    lite.close()
+
+
+def _hold_decision_open(monkeypatch: pytest.MonkeyPatch) -> tuple[threading.Event, threading.Event]:
+    """Make the next decision stop after claiming its household, until ``go`` is set."""
+    claimed, go = threading.Event(), threading.Event()
+    original = store_decisions._place_child
+
+    def place_then_wait(*args):  # type: ignore[no-untyped-def]
+        original(*args)
+        claimed.set()
+        go.wait(20)
+
+    monkeypatch.setattr(store_decisions, "_place_child", place_then_wait)
+    return claimed, go
+
+
+def _blocked_or_done(store: Store, thread: threading.Thread, timeout_s: float = 20) -> None:
+    """Wait until ``thread`` has finished or another session waits for a row lock."""
+    import time
+
+    waiting = text(
+        "SELECT count(*) FROM pg_stat_activity "
+        "WHERE wait_event_type = 'Lock' AND datname = current_database()"
+    )
+    deadline = time.monotonic() + timeout_s
+    while thread.is_alive() and time.monotonic() < deadline:
+        with store.engine.connect() as connection:
+            if connection.scalar(waiting):
+                return
+        time.sleep(0.05)
+
+
+def _decide(url: str, referral_id: str, household_id: str):  # type: ignore[no-untyped-def]
+    own = Store(url)
+    try:
+        return own.record_decision(decision(referral_id, household_id))
+    finally:
+        own.close()
+
+
+def _in_thread(work) -> tuple[threading.Thread, dict[str, object]]:  # type: ignore[no-untyped-def]
+    outcome: dict[str, object] = {}
+
+    def run() -> None:
+        try:
+            outcome["result"] = work()
+        except Exception as error:  # noqa: BLE001 - the test reports it
+            outcome["error"] = error
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, outcome
+
+
+def test_an_import_cannot_fill_a_place_a_decision_is_taking(
+    pg: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A decision holds H1's last place (not yet committed) while children.csv moves C8 in."""
+    _filled(pg)
+    path = tmp_path / "children.csv"
+    export_table(pg, "children", path)
+    with path.open("a") as handle:
+        handle.write("C8,2015-01-01,male,,no,no,in-house fostering,H1,LS6 2AB,,,,no,\n")
+    claimed, go = _hold_decision_open(monkeypatch)
+    deciding, decided = _in_thread(lambda: _decide(pg.url, "R2", "H1"))
+    assert claimed.wait(20)
+    importing, imported = _in_thread(lambda: import_file(pg, "children", path))
+    _blocked_or_done(pg, importing)  # the import waits for the decision's lock on H1
+    go.set()
+    deciding.join(20), importing.join(20)
+    assert "result" in decided, decided
+    assert [str(e) for e in imported["error"].errors] == [  # type: ignore[union-attr]
+        "children.csv: household H1 would have 2 children but has 1 approved places "
+        "(another change was saved while this file was being imported; nothing was imported, "
+        "import it again to see what is still wrong)"
+    ]
+    assert [c.child_id for c in pg.list_children(household_id="H1")] == ["C3"]
+
+
+def test_a_households_import_cannot_undo_a_decision_being_recorded(
+    pg: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """households.csv lowers H1 to 0 places while a decision is placing a child there."""
+    _filled(pg)
+    path = tmp_path / "households.csv"
+    export_table(pg, "households", path)
+    path.write_text(
+        path.read_text().replace(
+            "Household H1,in-house,,LS6 2AB,1,", "Household H1,in-house,,LS6 2AB,0,"
+        )
+    )
+    claimed, go = _hold_decision_open(monkeypatch)
+    deciding, decided = _in_thread(lambda: _decide(pg.url, "R2", "H1"))
+    assert claimed.wait(20)
+    importing, imported = _in_thread(lambda: import_file(pg, "households", path))
+    _blocked_or_done(pg, importing)
+    go.set()
+    deciding.join(20), importing.join(20)
+    assert "result" in decided, decided
+    assert [str(e) for e in imported["error"].errors] == [  # type: ignore[union-attr]
+        'households.csv row 1, field "approved_places": is fewer than the 1 children living in '
+        "household H1 (got '0'; expected at least 1)"
+    ]
+    assert pg.get_household("H1").approved_places == 1
+    assert len(pg.get_household("H1").placed_children) == 1

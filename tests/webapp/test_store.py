@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from matching.domain import ProviderType, ReferralStatus
 from sufficiency.domain import PlacementType
+from tests.webapp.postgres_server import pg_url, postgres_server  # noqa: F401 (fixtures)
 from tests.webapp.store_samples import child, decision, household, looked_after, referral
 from webapp import store_decisions
 from webapp.models import Base, DecisionRow
@@ -28,9 +29,14 @@ from webapp.store import (
 )
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Store:
-    store = Store(str(tmp_path / "planner.sqlite3"))
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Store:
+    """Every store test runs on SQLite and on PostgreSQL (``tests.webapp.postgres_server``)."""
+    if request.param == "sqlite":
+        url = str(tmp_path / "planner.sqlite3")
+    else:
+        url = request.getfixturevalue("pg_url")
+    store = Store(url)
     store.upgrade()
     yield store
     store.close()
