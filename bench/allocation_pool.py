@@ -1,8 +1,12 @@
 """Synthetic regional pools of open referrals and fostering households for the allocation bench.
 
-Seeded (``rng``) and fictional: ids only, grid points instead of postcodes, proportions chosen
-to resemble a regional fostering market (most referrals single children, a fifth sibling
-groups; roughly a third of households with a vacancy; a quarter of carers with an agency).
+Seeded (``rng``) and fictional: ids only, grid points instead of postcodes; roughly a third of
+households with a vacancy, a quarter of carers with an agency. Note: ``_referral`` draws a
+group size (78% one child) but then adds the siblings' ages as a set that always includes the
+eldest, so most "single" draws become pairs: 16-19% of referrals are single children,
+68-73% pairs and 11-12% groups of three or more. Kept as is so that benchmark figures stay
+comparable across versions; it makes the pools harder than a typical market (sibling groups
+compete for the few households with two or more vacancies).
 """
 
 from __future__ import annotations
