@@ -86,13 +86,23 @@ def _forecast_text(result, measures) -> str:
         "",
         f"{'measure':44s}" + "".join(f"{d:>22s}" for d in dates),
     ]
-    for name, (samples, unit) in measures.items():
+    for name, (samples, _unit) in measures.items():
         p10, p50, p90 = np.quantile(samples, [0.1, 0.5, 0.9], axis=0)
         cells = "".join(f"{_fmt(p50[m])} [{_fmt(p10[m])}-{_fmt(p90[m])}]".rjust(22) for m in picks)
         lines.append(f"{name[:44]:44s}{cells}")
     lines.append(
         f"\nChildren in care on {result.as_of.isoformat()}: {int(result.start_counts.sum())}"
     )
+    if result.needs is not None:
+        shares = result.needs.shares
+        flagged = ", ".join(
+            f"{need} {int(n)}" for need, n in zip(shares.needs, shares.in_care_now, strict=True)
+        )
+        lines.append(
+            f"  of them with a need recorded or inferred from SSDA903: {flagged}\n"
+            f"  (need shares per state from {shares.window_start.isoformat()} to "
+            f"{shares.as_of.isoformat()}; see docs/forecast.md, 'Need beyond placement type')"
+        )
     return "\n".join(lines)
 
 
@@ -150,7 +160,8 @@ def forecast_command(
     tables = forecast_tables(result, unit_costs, shares)
     if csv_path:
         write_csv(tables["summary"], csv_path)
-        write_csv(tables["states"], Path(csv_path).with_name(Path(csv_path).stem + "_states.csv"))
+        for name in ("states", "needs", "need_shares"):
+            write_csv(tables[name], Path(csv_path).with_name(f"{Path(csv_path).stem}_{name}.csv"))
     if xlsx_path:
         write_xlsx(
             {**tables, "cleaning log": [{"step": s} for s in history.cleaning_log]}, xlsx_path
@@ -174,7 +185,8 @@ def forecast_command(
 
 def _backtest_text(result) -> str:
     lines = [
-        f"Backtest: {len(result.origins)} origins ({', '.join(o.isoformat() for o in result.origins)}),"
+        f"Backtest: {len(result.origins)} origins "
+        f"({', '.join(o.isoformat() for o in result.origins)}),"
         f" {result.runs} runs each, seed {result.seed}",
         "",
         f"{'method':40s}{'months':>7s}{'origins':>8s}{'WAPE total %':>14s}{'WAPE age band %':>17s}"

@@ -21,6 +21,12 @@ from sufficiency.dynamics import step_days
 from sufficiency.forecast import ForecastResult
 
 Row = dict[str, object]
+#: How each need is named in reports.
+NEED_LABELS: dict[str, str] = {
+    "disability": "disability (CIN N2)",
+    "sibling group": "sibling group (inferred)",
+    "parent and child": "parent and child",
+}
 
 
 def _bands(samples: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -71,7 +77,59 @@ def summary_measures(
             forecast_far_placements(dist, shares),
             "children",
         )
+    if result.needs is not None:
+        for need in result.needs.needs:
+            out[f"need: {NEED_LABELS.get(need, need)}"] = (result.needs.of(need), "children")
     return out
+
+
+def need_rows(result: ForecastResult) -> list[Row]:
+    """One row per month, need and group (all children, each band and type, UASC)."""
+    needs = result.needs
+    if needs is None:
+        return []
+    p10, p50, p90 = needs.quantiles([0.1, 0.5, 0.9])
+    mean = needs.samples.mean(axis=0)
+    rows: list[Row] = []
+    for m, day in enumerate(needs.month_ends):
+        for k, need in enumerate(needs.needs):
+            for g, group in enumerate(needs.groups):
+                if p90[m, k, g] == 0 and mean[m, k, g] == 0:
+                    continue
+                rows.append(
+                    {
+                        "month_end": day.isoformat(),
+                        "need": need,
+                        "group": group,
+                        "p10": float(p10[m, k, g]),
+                        "p50": float(p50[m, k, g]),
+                        "p90": float(p90[m, k, g]),
+                        "mean": round(float(mean[m, k, g]), 3),
+                    }
+                )
+    return rows
+
+
+def need_share_rows(result: ForecastResult) -> list[Row]:
+    """The estimated share of each need in each state, with the children it rests on."""
+    if result.needs is None:
+        return []
+    shares = result.needs.shares
+    rows: list[Row] = []
+    for s, state in enumerate(result.distribution.states):
+        if shares.children[s] == 0:
+            continue
+        row: Row = {
+            "age_band": state.age_band.value,
+            "placement_type": state.placement_type.value,
+            "uasc": state.uasc,
+            "children_seen": int(shares.children[s]),
+            "child_days": int(shares.child_days[s]),
+        }
+        for k, need in enumerate(shares.needs):
+            row[f"share {need}"] = round(float(shares.share[k, s]), 4)
+        rows.append(row)
+    return rows
 
 
 def forecast_tables(
@@ -79,7 +137,8 @@ def forecast_tables(
     unit_costs: UnitCosts | None = None,
     shares: DistanceShares | None = None,
 ) -> dict[str, list[Row]]:
-    """Tables ``summary`` (one row per month and measure) and ``states`` (per state)."""
+    """Tables ``summary`` (one row per month and measure), ``states`` (per state), ``needs``
+    (per need and group) and ``need_shares`` (the estimated share of each need per state)."""
     summary: list[Row] = []
     for name, (samples, unit) in summary_measures(result, unit_costs, shares).items():
         summary += _measure_rows(result, name, samples, unit)
@@ -103,7 +162,12 @@ def forecast_tables(
                     "projection": round(float(result.projection.expected[m, s]), 3),
                 }
             )
-    return {"summary": summary, "states": states}
+    return {
+        "summary": summary,
+        "states": states,
+        "needs": need_rows(result),
+        "need_shares": need_share_rows(result),
+    }
 
 
 def backtest_table(result: BacktestResult) -> list[Row]:

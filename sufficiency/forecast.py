@@ -18,10 +18,14 @@ from sufficiency.domain import DemandAdjustments
 from sufficiency.history import History, counts_by_state, population_on, spell_table
 from sufficiency.markov import Projection, fine_population, project
 from sufficiency.montecarlo import simulate
+from sufficiency.need_forecast import NeedForecast, forecast_needs
+from sufficiency.needs import estimate_need_shares
 from sufficiency.rates import FittedRates, estimate_rates
 
 #: Seed used when none is given, so that two people running the same forecast agree.
 DEFAULT_SEED = 20261123
+#: Added to the seed's entropy for the need draws, so they never share the events' stream.
+NEED_STREAM = 903
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +33,8 @@ class ForecastResult:
     """Everything one forecast produced.
 
     ``start_counts`` are children in care at ``as_of`` per state [children];
-    ``start_population`` the same by (uasc, age in months, type).
+    ``start_population`` the same by (uasc, age in months, type); ``needs`` the children
+    with each need (disability, sibling group, parent and child), if asked for.
     """
 
     as_of: dt.date
@@ -38,6 +43,7 @@ class ForecastResult:
     start_counts: np.ndarray
     projection: Projection
     distribution: ForecastDistribution
+    needs: NeedForecast | None = None
 
 
 def start_population(history: History, as_of: dt.date) -> np.ndarray:
@@ -54,12 +60,16 @@ def run_forecast(
     seed: int = DEFAULT_SEED,
     adjustments: DemandAdjustments | None = None,
     progress: Callable[[int, int], None] | None = None,
+    needs: bool = True,
     **fit_options: float,
 ) -> ForecastResult:
     """Fit on the history up to ``as_of`` (default: its extract date) and simulate.
 
-    ``fit_options`` go to ``estimate_rates`` (``window_months``, ``prior_child_days``,
-    ``trend_prior_sd_per_year``, ``trend_damping_per_month``).
+    ``needs``: also forecast children with each need (``sufficiency.need_forecast``), from
+    a random stream of their own (the seed plus ``NEED_STREAM``), so the counts by state
+    are the same with or without them. ``fit_options`` go to ``estimate_rates``
+    (``window_months``, ``prior_child_days``, ``trend_prior_sd_per_year``,
+    ``trend_damping_per_month``).
     """
     as_of = as_of or history.extract_date
     rates = estimate_rates(history, as_of, **fit_options)
@@ -82,7 +92,14 @@ def run_forecast(
         start_counts=counts_by_state(*population_on(spells, as_of)),
         projection=project(rates, population, horizon_months, adjustments),
         distribution=distribution,
+        needs=_needs(history, as_of, distribution, seed, fit_options) if needs else None,
     )
+
+
+def _needs(history: History, as_of: dt.date, distribution, seed: int, options) -> NeedForecast:
+    window = int(options.get("window_months", 36))
+    shares = estimate_need_shares(history, as_of, window_months=window)
+    return forecast_needs(distribution, shares, np.random.default_rng([seed, NEED_STREAM]))
 
 
 def forecast(

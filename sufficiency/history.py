@@ -8,8 +8,8 @@ children by state. Rates are estimated elsewhere (``sufficiency.rates``).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -76,7 +76,9 @@ class History:
 
     ``data_start`` is the first day the files describe completely (children who left care
     before it are missing); ``extract_date`` the last. ``mothers`` are children recorded as
-    mothers (header MOTHER = 1). ``cleaning_log`` says what stitching changed.
+    mothers (header MOTHER = 1); ``mothers_since`` when each became one where the files say
+    (MC_DOB, else the collection year; absent = throughout). ``cleaning_log`` says what
+    stitching changed.
     """
 
     children: tuple[ChildRecord, ...]
@@ -84,6 +86,7 @@ class History:
     extract_date: dt.date
     mothers: frozenset[ChildId] = frozenset()
     cleaning_log: tuple[str, ...] = ()
+    mothers_since: Mapping[ChildId, dt.date] = field(default_factory=dict, hash=False)
 
     def __post_init__(self) -> None:
         if self.extract_date < self.data_start:
@@ -100,6 +103,7 @@ class History:
         extract_date: dt.date | None = None,
         data_start: dt.date | None = None,
         cleaning_log: tuple[str, ...] = (),
+        mothers_since: Mapping[ChildId, dt.date] | None = None,
     ) -> History:
         """Build a history; default dates: earliest episode end (or start) and latest date seen."""
         children = tuple(children)
@@ -112,7 +116,14 @@ class History:
             data_start = min(ends) if ends else min(starts)
         if extract_date is None:
             extract_date = max(starts + ends)
-        return cls(children, min(data_start, extract_date), extract_date, mothers, cleaning_log)
+        return cls(
+            children,
+            min(data_start, extract_date),
+            extract_date,
+            mothers,
+            cleaning_log,
+            dict(mothers_since or {}),
+        )
 
     def truncated(self, as_of: dt.date) -> History:
         """The history as it was known at the end of ``as_of`` (later events unknown)."""
@@ -127,7 +138,7 @@ class History:
                 kept.append(episode)
             if kept:
                 children.append(replace(child, episodes=tuple(kept)))
-        return History(tuple(children), self.data_start, as_of, self.mothers, self.cleaning_log)
+        return replace(self, children=tuple(children), extract_date=as_of)
 
 
 @dataclass(frozen=True, slots=True)

@@ -180,7 +180,7 @@ def binomial_counts(
     small = (n * p <= 4.0) & (p <= 0.5)
     idx = np.flatnonzero(small & (n > 0) & (p > 0))
     uniform = rng.random(idx.size)
-    trials, chance = n[idx].astype(np.float64), p[idx]
+    trials = n[idx].astype(np.float64)
     if log_stay is None or odds is None:
         log_stay, odds = binomial_terms(p)
     ratio = odds[idx]

@@ -94,9 +94,7 @@ def draw_events(
         minlength=exits.size,
     )
     # Blocks: outcome counts per cell, then ages by systematic sampling.
-    outcomes = category_counts(
-        leavers[block], tables.outcome, rng, tables.cumulative, rows[block]
-    )
+    outcomes = category_counts(leavers[block], tables.outcome, rng, tables.cumulative, rows[block])
     pop.remove_and_move(
         cells[block], leavers[block], outcomes[:, :N_TYPES], rng.random((3, block.size))
     )

@@ -56,7 +56,9 @@ class Population:
         return age_months + self.horizon - self.steps
 
     def band_rows(self, band: int) -> slice:
-        return slice(self.age_row(BAND_START_MONTHS[band]), self.age_row(BAND_START_MONTHS[band + 1]))
+        return slice(
+            self.age_row(BAND_START_MONTHS[band]), self.age_row(BAND_START_MONTHS[band + 1])
+        )
 
     def remove_and_move(
         self, cells: np.ndarray, leavers: np.ndarray, moves: np.ndarray, uniforms: np.ndarray

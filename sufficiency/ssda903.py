@@ -43,6 +43,7 @@ VARIABLE_MAP: dict[str, str] = {
     "DOB": "date_of_birth",
     "ETHNIC": "ethnicity",
     "MOTHER": "is_mother",
+    "MC_DOB": "mothers_child_born",
     "DECOM": "started",
     "RNE": "reason_new_episode",
     "LS": "legal_status",
@@ -197,6 +198,7 @@ def _header(
         check.fail(number, "CHILD", "is required", "", "the child's id", "child")
     sex = check.member(number, "SEX", row.get("SEX", ""), SEX_CODES, "sex")
     born = check.date(number, "DOB", row.get("DOB", ""), "dob", required=True)
+    child_born = check.date(number, "MC_DOB", row.get("MC_DOB", ""), "mc_dob", required=False)
     if len(check.errors) and check.errors[-1].row == number:
         return None
     return HeaderRow(
@@ -208,6 +210,7 @@ def _header(
         check.source,
         number,
         rank,
+        mothers_child_born=child_born,
     )
 
 

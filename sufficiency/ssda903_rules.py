@@ -66,6 +66,9 @@ RULES: dict[str, str] = {
     "dec_order": "903 specification: an episode cannot cease before it began",
     "before_birth": "903 specification: an episode cannot start before the date of birth",
     "duc": "903 specification: DUC (date UASC status ceased) must be a valid date",
+    "mc_dob": (
+        "903 specification: MC_DOB (date of birth of the mother's child) must be a valid date"
+    ),
     "child": "903 specification: CHILD (the child's id) must be present",
     "no_header": "DfE rule EPI: every child with episodes needs a header row",
 }

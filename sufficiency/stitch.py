@@ -62,6 +62,7 @@ class HeaderRow:
     rank: tuple
     uasc: bool = False
     uasc_ceased: dt.date | None = None
+    mothers_child_born: dt.date | None = None
 
 
 def _latest(rows: list[EpisodeRow], log: Counter) -> list[EpisodeRow]:
@@ -188,6 +189,23 @@ def _headers(header_rows: list[HeaderRow], uasc_rows: list[HeaderRow]) -> dict[C
     return latest
 
 
+def mother_since(header_rows: list[HeaderRow]) -> dict[ChildId, dt.date | None]:
+    """When each child recorded as a mother (MOTHER = 1) became one, as far as the files say.
+
+    The earliest MC_DOB given; else the start (1 April) of the earliest collection year whose
+    header says MOTHER = 1; ``None`` if neither is known (a mother throughout the data).
+    """
+    since: dict[ChildId, dt.date | None] = {}
+    for row in header_rows:
+        if not row.is_mother:
+            continue
+        year = row.rank[0] if row.rank else 0
+        day = row.mothers_child_born or (dt.date(year - 1, 4, 1) if year else None)
+        known = since.get(row.child_id, day)
+        since[row.child_id] = None if day is None or known is None else min(day, known)
+    return since
+
+
 def _check_children(by_child: dict, headers: dict[ChildId, HeaderRow]) -> list[FieldError]:
     errors = []
     for child_id, rows in by_child.items():
@@ -270,9 +288,11 @@ def stitch(
                 episodes=episodes,
             )
         )
+    since = mother_since(header_rows)
     return History.from_children(
         children,
         mothers=frozenset(c for c, h in headers.items() if h.is_mother),
+        mothers_since={c: d for c, d in since.items() if d is not None},
         extract_date=extract_date,
         cleaning_log=tuple(f"{n} {what}" for what, n in sorted(log.items())),
     )

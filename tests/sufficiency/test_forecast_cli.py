@@ -55,8 +55,16 @@ def test_forecast_writes_csv_and_excel(tmp_path):
         rows = list(csv.DictReader(handle))
     assert rows[0].keys() >= {"month_end", "measure", "p10", "p50", "p90", "mean"}
     assert (tmp_path / "f_states.csv").exists()
+    with (tmp_path / "f_needs.csv").open(newline="") as handle:
+        needs = list(csv.DictReader(handle))
+    assert needs[0].keys() == {"month_end", "need", "group", "p10", "p50", "p90", "mean"}
+    assert {r["need"] for r in needs} <= {"disability", "sibling group", "parent and child"}
+    with (tmp_path / "f_need_shares.csv").open(newline="") as handle:
+        shares = list(csv.DictReader(handle))
+    assert all(0 <= float(r["share disability"]) <= 1 for r in shares)
+    assert "need: disability (CIN N2)" in result.stdout
     book = load_workbook(out_xlsx, read_only=True)
-    assert book.sheetnames == ["summary", "states", "cleaning log"]
+    assert book.sheetnames == ["summary", "states", "needs", "need_shares", "cleaning log"]
     book.close()
 
 
