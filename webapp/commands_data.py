@@ -25,6 +25,16 @@ def import_group() -> None:
     """Import a file: checked in full first; a file with any problem changes nothing."""
 
 
+def _importer(table: str):  # type: ignore[no-untyped-def]
+    """``import_file`` for the record tables, ``import_schools`` for a school list."""
+    from webapp.store_imports import import_file
+    from webapp.store_schools import import_schools
+
+    if table == "schools":
+        return import_schools
+    return lambda store, path, **options: import_file(store, table, path, **options)
+
+
 def _import_command(table: str) -> click.Command:
     @click.command(table, help=f"Import {table} from a .csv or .xlsx file (upsert by id).")
     @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
@@ -37,13 +47,10 @@ def _import_command(table: str) -> click.Command:
     def command(
         file: Path, dry_run: bool, by: str | None, database: str | None, as_json: bool
     ) -> None:
-        from webapp.store_imports import import_file
-
         store = _open(database)
         try:
-            summary = import_file(
+            summary = _importer(table)(
                 store,
-                table,
                 file,
                 dry_run=dry_run,
                 imported_by=_officer(by),
@@ -63,7 +70,7 @@ def _import_command(table: str) -> click.Command:
     return command
 
 
-for _table in ("households", "children", "referrals", "decisions"):
+for _table in ("households", "children", "referrals", "decisions", "schools"):
     import_group.add_command(_import_command(_table))
 
 
@@ -99,7 +106,7 @@ def import_ssda903_command(
     _echo(as_json, [s.as_dict() for s in summaries], "\n".join(lines))
 
 
-EXPORTABLE = ("households", "children", "referrals", "decisions", "import-log")
+EXPORTABLE = ("households", "children", "referrals", "decisions", "schools", "import-log")
 
 
 @click.command("export")

@@ -102,7 +102,8 @@ class Store(ChildrenReferralsDecisions):
         parsed = make_url(self.url)
         if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        self.engine: Engine = create_engine(self.url)
+        pre_ping = parsed.get_backend_name() != "sqlite"  # a server may drop idle connections
+        self.engine: Engine = create_engine(self.url, pool_pre_ping=pre_ping)
         if parsed.get_backend_name() == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)

@@ -15,12 +15,14 @@ from matching.decisions_csv import DECISION_COLUMNS, decision_cells
 from matching.referrals_csv import REFERRAL_COLUMNS, referral_rows
 from matching.tabular import write_table
 from webapp.store import Store
+from webapp.store_rows import school_values
 
 IMPORT_LOG_COLUMNS = (
     "imported_at", "imported_by", "table_name", "file_name", "rows_read", "rows_inserted",
     "rows_updated", "sha256",
 )  # fmt: skip
-EXPORT_TABLES = ("households", "children", "referrals", "decisions", "import-log")
+SCHOOL_EXPORT_COLUMNS = ("urn", "name", "postcode", "la_code")
+EXPORT_TABLES = ("households", "children", "referrals", "decisions", "schools", "import-log")
 
 
 def _rows(store: Store, table: str) -> tuple[tuple[str, ...], list[dict[str, object]]]:
@@ -32,6 +34,9 @@ def _rows(store: Store, table: str) -> tuple[tuple[str, ...], list[dict[str, obj
         return REFERRAL_COLUMNS, [row for r in store.list_referrals() for row in referral_rows(r)]
     if table == "decisions":
         return DECISION_COLUMNS, [decision_cells(d) for d in store.list_decisions()]
+    if table == "schools":
+        schools = sorted(store.list_schools().values(), key=lambda school: school.urn)
+        return SCHOOL_EXPORT_COLUMNS, [school_values(school) for school in schools]
     if table == "import-log":
         log = store.list_imports()
         return IMPORT_LOG_COLUMNS, [{c: getattr(r, c) for c in IMPORT_LOG_COLUMNS} for r in log]

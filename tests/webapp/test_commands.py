@@ -223,6 +223,20 @@ def test_export_ssda903_then_import_it_again(cli: click.Group, database: Path, t
     assert bad.exit_code == 2 and "only the ssda903 export takes --year" in bad.stderr
 
 
+def test_import_schools_dry_run_then_for_real(cli: click.Group, database: Path, tmp_path: Path) -> None:
+    path = tmp_path / "schools.csv"
+    path.write_text("urn,name,postcode\n900001,Synthetic Independent Special School,LS6 2AB\n")
+    result = _run(cli, "import", "schools", str(path), "--dry-run", "--json")
+    assert json.loads(result.stdout) == {
+        "table": "schools", "file_name": "schools.csv", "rows_read": 1,
+        "inserted": 1, "updated": 0, "unchanged": 0, "dry_run": True,
+    }  # fmt: skip
+    assert Store(str(database)).list_schools() == {}
+    result = _run(cli, "import", "schools", str(path))
+    assert result.stdout == "schools.csv: imported 1 schools (1 new, 0 updated, 0 unchanged)\n"
+    assert list(Store(str(database)).list_schools()) == [900001]
+
+
 def test_serve_creates_the_database_and_runs_the_app(
     cli: click.Group, database: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -304,3 +304,56 @@ def test_ssda903_workbook_errors_name_the_workbook(filled: Store, tmp_path: Path
         "episodes.xlsx: cannot be read as a workbook (File is not a zip file)"
     ]
     assert ssda903_tables(filled) == {}
+
+
+SCHOOLS = (
+    "URN,Name,Postcode,Town\n"
+    "900001,Synthetic Independent Special School,LS6 2AB,Leeds\n"
+    "900002,Synthetic Therapeutic School,m1 1ae,\n"
+)
+
+
+def test_a_council_school_list_is_added_to_the_state_schools(filled: Store, tmp_path: Path) -> None:
+    from webapp.store_schools import import_schools, schools_for_matching
+
+    path = tmp_path / "schools.csv"
+    path.write_text(SCHOOLS)
+    summary = import_schools(filled, path, imported_by="tester")
+    assert (summary.rows_read, summary.inserted, summary.updated) == (2, 2, 0)
+    stored = filled.list_schools()
+    assert [(s.urn, s.name, s.postcode) for s in stored.values()] == [
+        (900001, "Synthetic Independent Special School", "LS6 2AB"),
+        (900002, "Synthetic Therapeutic School", "M1 1AE"),
+    ]
+    matching = schools_for_matching(filled)
+    assert matching[900001] == stored[900001] and matching[100000].name == "The Aldgate School"
+    again = import_schools(filled, path)
+    assert (again.inserted, again.updated, again.unchanged) == (0, 0, 2)
+    export_table(filled, "schools", tmp_path / "out.xlsx")
+    copy = _new_store(tmp_path / "copy.sqlite3")
+    assert import_schools(copy, tmp_path / "out.xlsx").inserted == 2
+    assert copy.list_schools() == stored
+    assert [r.table_name for r in filled.list_imports()][:2] == ["schools", "schools"]
+
+
+def test_a_bad_school_list_names_every_problem_and_writes_nothing(
+    filled: Store, tmp_path: Path
+) -> None:
+    from webapp.store_schools import import_schools
+
+    path = tmp_path / "schools.csv"
+    path.write_text(
+        "urn,name,postcode,phone\nabc,Synthetic A,LS6 2AB,\n900001,,LS6 2AB,\n"
+        "900001,Synthetic C,LS6,\n99999999999,Synthetic E,LS6 2AB,\n"
+    )
+    with pytest.raises(InputDataError) as caught:
+        import_schools(filled, path)
+    assert [str(e) for e in caught.value.errors] == [
+        "schools.csv: unknown column(s) phone (expected columns urn, name, postcode, town, la_code)",
+        "schools.csv row 1, field \"urn\": is not a school URN (got 'abc'; expected a positive whole number, e.g. 137177)",
+        'schools.csv row 2, field "name": is blank (expected the school\'s name)',
+        'schools.csv row 3, field "postcode": "LS6" is not a full UK postcode (e.g. "AB1 2CD" or "SW1A 1AA": an outward code of 2-4 characters, a space, then a digit and two letters)',
+        "schools.csv row 3, field \"urn\": repeats row 2 (got '900001'; expected each URN once)",
+        "schools.csv row 4, field \"urn\": is out of range (got '99999999999'; expected a school URN of at most six digits (999999))",
+    ]
+    assert filled.list_schools() == {} and filled.list_imports() == []
