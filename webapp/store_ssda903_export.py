@@ -56,7 +56,8 @@ def _chosen_years(stored: Iterable[int], years: Iterable[int] | None) -> list[in
     if not stored:
         raise InputDataError(
             [FieldError("ssda903", None, None, "the store holds no SSDA903 returns",
-                        expected="import them first: placement-planner import ssda903 FOLDER")]
+                        expected="import them first: placement-planner import ssda903 FOLDER")],
+            "SSDA903 export: 1 problem(s)",
         )  # fmt: skip
     wanted = sorted(set(years)) if years else stored
     missing = [year for year in wanted if year not in stored]
@@ -65,7 +66,8 @@ def _chosen_years(stored: Iterable[int], years: Iterable[int] | None) -> list[in
             [FieldError("ssda903", None, "year",
                         f"the store holds no SSDA903 return for {year}",
                         expected="one of " + ", ".join(map(str, stored)))
-             for year in missing]
+             for year in missing],
+            f"SSDA903 export: {len(missing)} problem(s)",
         )  # fmt: skip
     return wanted
 

@@ -251,6 +251,9 @@ def test_backup_from_sqlite_restores_into_postgres_and_ids_continue(
     assert pg.list_decisions() == source.list_decisions()
     pg.record_decision(decision("R1", "H2", child_ids=("C1",)))  # a new id after the restored one
     assert len(pg.list_decisions()) == 2
+    backup.restore(pg, tmp_path / "planner.zip", replace=True)  # over data and its triggers
+    assert pg.list_decisions() == source.list_decisions()
+    assert pg.current_revision() == Store.head_revision()
     source.close()
 
 
