@@ -105,22 +105,26 @@ def main() -> None:
         print(f"   explanations: {explained}/{len(referrals)} referrals")
     pools = [(300, 3_000, 5.0, 0.0)] + ([] if args.quick else [(1_000, 5_000, 30.0, 0.01)])
     for count, homes, target, max_gap in pools:
-        started = time.perf_counter()
-        pool = build_pool(count, homes)
-        setup = time.perf_counter() - started
-        for _ in range(args.repeat):
-            cpu = time.process_time()
-            result = allocate(
-                pool.referrals,
-                pool.households,
-                pool.context,
-                load_policy(),
-                time_limit_s=max(args.time_limit_s, target),
-                explain=False,
-                workers=args.workers,
-            )
-            cpu = time.process_time() - cpu
-            _report(f"regional pool {count} x {homes:,}", result, setup, target, max_gap, cpu)
+        _pool(args, count, homes, target, max_gap)
+
+
+def _pool(args, count: int, homes: int, target: float, max_gap: float) -> None:
+    started = time.perf_counter()
+    pool = build_pool(count, homes)
+    setup = time.perf_counter() - started
+    for _ in range(args.repeat):
+        cpu = time.process_time()
+        result = allocate(
+            pool.referrals,
+            pool.households,
+            pool.context,
+            load_policy(),
+            time_limit_s=max(args.time_limit_s, target),
+            explain=False,
+            workers=args.workers,
+        )
+        cpu = time.process_time() - cpu
+        _report(f"regional pool {count} x {homes:,}", result, setup, target, max_gap, cpu)
 
 
 if __name__ == "__main__":

@@ -146,8 +146,6 @@ def solve_block(
         _log_solve(block, solves, options, result)
         if result.status == "unknown":
             logger.warning("tiers %s: no solution within the time limit", block.tiers)
-            if result.objective_bound is not None:
-                bound = min(bound or result.objective_bound, result.objective_bound)
             kind = "gap" if improved and bound is not None else "not solved"
             return _outcomes(block, state, bound, seconds, solves, kind)
         if result.status in ("infeasible", "model_invalid"):

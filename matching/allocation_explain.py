@@ -102,86 +102,48 @@ def _explain_one(
     instance, unit, allocation, base, where, occupants, *, time_limit_s, workers, keep
 ) -> Explanation:
     mine = where.get(unit.referral_id, ())
-    placed = (
-        f"{unit.referral_id}: placed with {'/'.join(mine)}."
-        if mine
-        else f"{unit.referral_id}: not placed."
-    )
+    placed = f"{unit.referral_id}: " + (f"placed with {'/'.join(mine)}." if mine else "not placed.")
     alternative = best_alternative(instance, unit, mine)
     if alternative is None:
-        return Explanation(
-            unit.referral_id,
-            mine,
-            None,
-            (),
-            "no alternative",
-            None,
-            (),
-            f"{placed} No {'other ' if mine else ''}household passes the hard rules for it.",
-        )
+        text = f"{placed} No {'other ' if mine else ''}household passes the hard rules for it."
+        return Explanation(unit.referral_id, mine, None, (), "no alternative", None, (), text)
     taken_by = tuple(
         sorted(r for r in occupants.get(alternative.household_id, ()) if r != unit.referral_id)
     )
     went = f", which went to {', '.join(taken_by)}" if taken_by else ""
     best = f"{alternative.household_id} (score {alternative.score})"
     head = f"{placed} Best household it did not get: {best}{went}."
-    if time_limit_s <= 0:
+
+    def answer(outcome, text, cost=None, displaced=()) -> Explanation:
         return Explanation(
-            unit.referral_id,
-            mine,
-            alternative,
-            taken_by,
-            "not evaluated",
-            None,
-            (),
-            f"{head} The cost was not evaluated (time limit).",
+            unit.referral_id, mine, alternative, taken_by, outcome, cost, displaced, text
         )
+
     pin = (unit.referral_id, alternative.household_id)
-    forced = _forced(
-        instance, allocation, pin, time_limit_s=time_limit_s, workers=workers, keep=keep
-    )
+    forced = "not evaluated"
+    if time_limit_s > 0:
+        forced = _forced(
+            instance, allocation, pin, time_limit_s=time_limit_s, workers=workers, keep=keep
+        )
     if forced == "infeasible":
-        return Explanation(
-            unit.referral_id,
-            mine,
-            alternative,
-            taken_by,
-            "impossible",
-            None,
-            (),
-            f"{head} It cannot be given that household together with the pins in force.",
-        )
+        pinned = "It cannot be given that household together with the pins in force."
+        return answer("impossible", f"{head} {pinned}")
     if isinstance(forced, str):
-        return Explanation(
-            unit.referral_id,
-            mine,
-            alternative,
-            taken_by,
-            "not evaluated",
-            None,
-            (),
-            f"{head} The cost was not evaluated (time limit).",
-        )
+        return answer("not evaluated", f"{head} The cost was not evaluated (time limit).")
     after = _where(forced)
-    cost = TierCounts(
-        *(
-            a - b
-            for a, b in zip(
-                TierCounts.from_candidates(forced).as_tuple(),
-                base.as_tuple(),
-                strict=True,
-            )
-        )
-    )
+    cost = TierCounts(*(a - b for a, b in zip(values_of(forced), base.as_tuple(), strict=True)))
     displaced = tuple(
         Displacement(r, where.get(r, ()), after.get(r, ()))
         for r in sorted(set(where) | set(after))
         if r != unit.referral_id and where.get(r, ()) != after.get(r, ())
     )
-    kind = "free" if not any(cost.as_tuple()) else "costs others"
     text = f"{head} Giving it {alternative.household_id} would cost {_cost_text(cost)}"
     text += f"; {_moves_text(displaced)}." if displaced else "."
-    return Explanation(unit.referral_id, mine, alternative, taken_by, kind, cost, displaced, text)
+    return answer("free" if not any(cost.as_tuple()) else "costs others", text, cost, displaced)
+
+
+def values_of(allocation) -> tuple[int, ...]:
+    return TierCounts.from_candidates(allocation).as_tuple()
 
 
 def explain_allocation(
