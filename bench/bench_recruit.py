@@ -132,8 +132,8 @@ def greedy(past, anchors, policy, budget, weekly_cost_gbp, time_limit_s) -> list
                            candidates=[*candidates, *extra], time_limit_s=time_limit_s)  # fmt: skip
             if best is None or tried.objective > best[0].objective:
                 best = (tried, trial, extra)
-        if effect is not None and best[0].objective <= effect.objective:
-            break  # no profile adds anything
+        if effect is not None and best[0].children_better_placed <= effect.children_better_placed:
+            break  # as the plan: a household must place a further child better
         effect, household, extra = best
         households.append(household)
         candidates += extra
@@ -166,6 +166,12 @@ def compare(name: str, past, anchors, policy, budget, weekly_cost_gbp, time_limi
         f"{s.effect.children_better_placed}" for s in plan.steps) + " (optimiser)")  # fmt: skip
     print(f"  {'':<22} {'':>9} " + " ".join(
         f"{e.children_better_placed}" for e in effects) + " (greedy)")  # fmt: skip
+    for s in plan.steps:
+        print(f"  {'':<22} N={s.budget}: kept the {s.chosen_by} choice "
+              f"(optimiser {s.optimiser_children}, greedy {s.greedy_children} children); "
+              f"solver {s.solver_status}, bound {s.bound_children}")  # fmt: skip
+    print(f"  {'':<22} {plan.profiles_considered} profiles "
+          f"({plan.profiles_dominated} dominated left out)")  # fmt: skip
     print(_line(f"optimiser ({len(plan.steps)} hh)", ours.children_better_placed,
                 ours.saved_gbp, optimiser_s))  # fmt: skip
     print(_line(f"greedy ({len(effects)} hh)", theirs.children_better_placed,
@@ -185,15 +191,17 @@ def main() -> None:
     parser.add_argument("--time-limit", type=float, default=5.0)
     parser.add_argument("--sources", default="history", help="demo gap sources, e.g. history,open")
     parser.add_argument("--quick", action="store_true", help="budget 4, 500 synthetic referrals")
+    parser.add_argument("--skip-demo", action="store_true", help="the synthetic gap only")
     args = parser.parse_args()
     budget, count = (4, 500) if args.quick else (args.budget, args.referrals)
     inputs = demo_inputs()
-    sources = tuple(GapSource(s.strip()) for s in args.sources.split(","))
-    past, _ = gap_referrals(inputs, 2.0, sources)
-    anchors = district_anchors({p.district for p in past if p.unmet}, inputs.la_code)
     cost = in_house_weekly_cost_gbp(inputs)
-    compare("Demo council (" + args.sources + ")", past, anchors, inputs.policy, budget, cost,
-            args.time_limit)  # fmt: skip
+    if not args.skip_demo:
+        sources = tuple(GapSource(s.strip()) for s in args.sources.split(","))
+        past, _ = gap_referrals(inputs, 2.0, sources)
+        anchors = district_anchors({p.district for p in past if p.unmet}, inputs.la_code)
+        compare("Demo council (" + args.sources + ")", past, anchors, inputs.policy, budget,
+                cost, args.time_limit)  # fmt: skip
     started = time.perf_counter()
     synthetic, synthetic_anchors = synthetic_gap(count, args.seed)
     print(f"\n(synthetic gap built in {time.perf_counter() - started:.1f} s, seed {args.seed})")

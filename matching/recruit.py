@@ -11,17 +11,16 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
-from matching.domain import Candidate, Household
+from matching.domain import Household
 from matching.gaps import PastReferral
 from matching.policy import Policy, load_policy
-from matching.recruit_model import BudgetStep, build_covers, choose_profiles
+from matching.recruit_model import BudgetStep, build_covers
 from matching.recruit_profiles import AGE_RANGES, Profile, candidate_profiles
-from matching.recruit_replay import (
-    ReplayEffect,
-    replay,
-)
+from matching.recruit_prune import prune_dominated
+from matching.recruit_replay import ReplayEffect
+from matching.recruit_steps import ChosenStep, Search, choose_households
 
 Progress = Callable[[str], None]
 #: A target is "anywhere in the area" when its busiest home district holds less than this
@@ -40,6 +39,24 @@ class RecruitmentStep:
     """The replay with the first ``budget`` households."""
     estimated_children: int
     """Children the coverage model expected at this budget (the replay is the measure)."""
+    chosen_by: str = "optimiser"
+    """Whose household was kept: "optimiser and greedy" (the same), "optimiser" or "greedy"
+    (the better replay of the two; ``matching.recruit_steps``)."""
+    solver_status: str = "optimal"
+    """The coverage model's status at this budget: "optimal" (proven), "feasible" (time
+    limit), "unknown" (none found in time) or "model_invalid"."""
+    bound_children: int | None = None
+    """Proven ceiling on the children the coverage model could cover at this budget with the
+    earlier households kept (None: nothing proven) [children]."""
+    greedy_children: int | None = None
+    """Children better placed in the replay with the greedy choice instead [children]."""
+    optimiser_children: int | None = None
+    """Children better placed in the replay with the optimiser's choice [children]."""
+
+    @property
+    def proven(self) -> bool:
+        """Whether the coverage model proved no choice at this budget covers more children."""
+        return self.bound_children is not None and self.bound_children <= self.estimated_children
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +87,8 @@ class RecruitmentPlan:
     steps: tuple[RecruitmentStep, ...]
     targets: tuple[Target, ...]
     messages: tuple[str, ...] = ()
+    profiles_dominated: int = 0
+    """Candidate profiles left out because another could do all they could [profiles]."""
 
     @property
     def effect(self) -> ReplayEffect:
@@ -141,97 +160,76 @@ def recommend_recruitment(
     if not covers:
         message = "no household profile in the council's area could take any unmet referral"
         return RecruitmentPlan(as_of, budget, tuple(past), len(profiles), (), (), (message,))
-    budget_steps = choose_profiles(
-        unmet,
-        [p.places for p in profiles],
-        covers,
-        budget,
-        usual_limit=policy.usual_limit_children,
-        time_limit_s=time_limit_s,
-        workers=workers,
-        progress=say,
+    profiles, covers, profile_candidates, dropped = prune_dominated(
+        profiles, covers, profile_candidates, policy.usual_limit_children
     )
-    failed = [s for s in budget_steps if s.status in ("unknown", "model_invalid")]
-    budget_steps = [s for s in budget_steps if s not in failed]
-    steps = _replay_steps(
-        past,
-        profiles,
-        profile_candidates,
-        budget_steps,
-        policy,
-        weekly_cost_gbp,
+    say(f"{len(profiles)} profiles to choose from ({dropped} dominated by another left out)")
+    search = Search(
+        past, unmet, profiles, profile_candidates, covers, policy, weekly_cost_gbp,
         (time_limit_s, workers),
-        say,
-    )
-    return _plan(as_of, budget, past, len(profiles), steps, area_name, failed, time_limit_s)
-
-
-def _plan(
-    as_of, budget, past, profiles_considered, steps, area_name, failed, time_limit_s
-) -> RecruitmentPlan:
-    messages = []
-    if failed:
-        messages.append(
-            f"The optimiser found no better plan for {failed[0].budget} household(s) within "
-            f"{time_limit_s:g} s: the list stops at {len(steps)}. A longer --time-limit "
-            "may go further."
-        )
-    elif len(steps) < budget:
-        messages.append(
-            f"After {len(steps)} household(s), one more would not have placed any "
-            "further child better in the replayed years."
-        )
+    )  # fmt: skip
+    chosen, stopped = choose_households(search, budget, say)
+    steps = tuple(_step(c, profiles) for c in chosen)
+    messages = _messages(steps, budget, stopped, time_limit_s)
     targets = describe_targets(steps, past, area_name)
     return RecruitmentPlan(
-        as_of, budget, tuple(past), profiles_considered, tuple(steps), targets, tuple(messages)
+        as_of, budget, tuple(past), len(profiles), steps, targets, messages, dropped
     )
 
 
-def _replay_steps(
-    past,
-    profiles,
-    profile_candidates: Sequence[Sequence[Candidate]],
-    budget_steps: Sequence[BudgetStep],
-    policy,
-    weekly_cost_gbp,
-    solver: tuple[float, int],
-    say,
-) -> list[RecruitmentStep]:
-    """Replay budgets 1..N with the households in the order the optimiser added them.
+def _step(chosen: ChosenStep, profiles: Sequence[Profile]) -> RecruitmentStep:
+    trial, solver = chosen.trial, chosen.solver
+    return RecruitmentStep(
+        chosen.budget,
+        trial.household,
+        profiles[trial.profile],
+        trial.effect,
+        solver.children,
+        chosen.chosen_by,
+        solver.status,
+        solver.bound_children,
+        chosen.greedy_children,
+        chosen.optimiser_children,
+    )
 
-    A household built from a profile can take exactly what the profile's prototype could,
-    so its candidates are the prototype's under the household's own id (no re-scoring).
-    """
-    time_limit_s, workers = solver
-    steps: list[RecruitmentStep] = []
-    previous = [0] * len(profiles)
-    households: list[Household] = []
-    candidates: list[Candidate] = []
-    effect: ReplayEffect | None = None
-    for step in budget_steps:
-        added = [i for i, (a, b) in enumerate(zip(step.counts, previous, strict=True)) if a > b]
-        previous = list(step.counts)
-        for index in added:
-            profile = profiles[index]
-            household = profile.household(f"NEW-{len(households) + 1:02d}", weekly_cost_gbp)
-            households.append(household)
-            candidates += [
-                replace(c, household_id=household.household_id) for c in profile_candidates[index]
-            ]
-            say(f"replaying with {len(households)} new household(s)")
-            effect = replay(
-                past,
-                households,
-                policy,
-                start_from=effect,
-                candidates=candidates,
-                time_limit_s=time_limit_s,
-                workers=workers,
+
+def _messages(steps, budget: int, stopped: BudgetStep | None, time_limit_s: float):
+    """The time limit's effect in words, and why the list stops early."""
+    messages = []
+    unproven = [s for s in steps if not s.proven]
+    if unproven:
+        last = unproven[-1]
+        ceiling = (
+            f"; at {last.budget} household(s) at most {last.bound_children} children could be "
+            f"covered (the optimiser's proven bound), the plan places "
+            f"{last.effect.children_better_placed}"
+            if last.bound_children is not None
+            else ""
+        )
+        messages.append(
+            f"Time limit: the optimiser stopped at its {time_limit_s:g} s limit without proving "
+            f"its choice best for {_budgets(unproven)} household(s); each of those is the better "
+            f"of its choice and the greedy choice in the replay{ceiling}. A longer --time-limit "
+            "may go further."
+        )
+    if stopped is not None and len(steps) < budget:
+        if stopped.status == "optimal":
+            messages.append(
+                f"After {len(steps)} household(s), one more would not have placed any "
+                "further child better in the replayed years."
             )
-            steps.append(
-                RecruitmentStep(len(households), household, profile, effect, step.children)
+        else:
+            messages.append(
+                f"The optimiser found no better plan for {stopped.budget} household(s) within "
+                f"{time_limit_s:g} s, nor did the greedy choice: the list stops at {len(steps)}. "
+                "A longer --time-limit may go further."
             )
-    return steps
+    return tuple(messages)
+
+
+def _budgets(steps) -> str:
+    numbers = [str(s.budget) for s in steps]
+    return numbers[0] if len(numbers) == 1 else ", ".join(numbers[:-1]) + " and " + numbers[-1]
 
 
 def describe_targets(

@@ -2,12 +2,11 @@
 
 Integer counts of households per profile; each unmet past referral is covered by at most one
 profile that passes the matching rules for it; a profile's places are shared day by day.
-Solved for budgets 1, 2, ... N, each keeping the households already chosen (a ranked list).
+Solved one budget at a time (``matching.recruit_steps``), keeping the households already chosen.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import logging
 from collections.abc import Callable, Sequence
@@ -51,6 +50,9 @@ class BudgetStep:
     status: str
     taken: tuple[int, ...] = ()
     """The covers chosen (indices), the next budget's starting point."""
+    bound_children: int | None = None
+    """Proven ceiling on the children any choice at this budget could cover, the earlier
+    households kept (None when the solver proved nothing) [children]."""
 
 
 def month_starts(first: dt.date, last: dt.date) -> list[dt.date]:
@@ -72,7 +74,7 @@ class CoverageModel:
         covers: Sequence[Cover],
         budget: int,
         keep: Sequence[int],
-        usual_limit: int = 3,
+        groups: Sequence[int | None] = (),
     ) -> None:
         self.model = cp_model.CpModel()
         self.covers = list(covers)
@@ -89,17 +91,17 @@ class CoverageModel:
         # Only a profile with a household can take anyone (implied by the places; tightens the LP).
         for i, cover in enumerate(self.covers):
             self.model.Add(self.take[i] <= self.count[cover.profile])
-        self._add_places_over_time(unmet, places, usual_limit)
+        self._add_places_over_time(unmet, places, groups or [None] * len(places))
         self.children = sum(c.children * self.take[i] for i, c in enumerate(self.covers))
         self.value = sum(c.value * self.take[i] for i, c in enumerate(self.covers))
         self.budget = budget
 
     def _add_places_over_time(
-        self, unmet: Sequence[PastReferral], places: Sequence[int], usual_limit: int
+        self, unmet: Sequence[PastReferral], places: Sequence[int], groups: Sequence[int | None]
     ) -> None:
-        """At any time, a profile's children fit its households' places; a household with more
-        places than the usual limit (a large sibling group's) holds one group at a time. Days,
-        as the replay counts them (``day_span``): one row per maximal set there together."""
+        """At any time, a profile's children fit its households' places; a sibling household
+        holds at most ``groups`` sibling groups at a time (``recruit_prune.groups_at_once``).
+        Days, as the replay counts them (``day_span``): one row per maximal set there together."""
         by_profile: dict[int, list[int]] = {}
         for i, cover in enumerate(self.covers):
             by_profile.setdefault(cover.profile, []).append(i)
@@ -111,8 +113,10 @@ class CoverageModel:
                 active = [indexes[k] for k in clique]
                 used = sum(self.covers[i].children * self.take[i] for i in active)
                 self.model.Add(used <= places[profile] * self.count[profile])
-                if places[profile] > usual_limit:
-                    self.model.Add(sum(self.take[i] for i in active) <= self.count[profile])
+                if groups[profile] is not None:
+                    self.model.Add(
+                        sum(self.take[i] for i in active) <= groups[profile] * self.count[profile]
+                    )
 
     def solve(
         self,
@@ -124,9 +128,9 @@ class CoverageModel:
     ) -> BudgetStep:
         """Most children covered, then (holding that) the most value.
 
-        ``hint``/``taken``: the previous budget's counts and covers, a complete solution of
-        this budget too, so the solver starts from it (large gaps need this to find any
-        solution in time).
+        ``hint``/``taken``: counts and covers of a complete solution of this budget (the
+        greedy choice, or the previous budget's), so the solver starts from it and never
+        reports less.
         """
         for var, value in zip(self.count, hint, strict=False):
             self.model.AddHint(var, value)
@@ -134,7 +138,10 @@ class CoverageModel:
         if hint:
             for i, var in enumerate(self.take):
                 self.model.AddHint(var, int(i in chosen))
-        solver, status = maximise_in_order(
+        lowest: dict[int, int] = {}  # each referral's least value: the value's floor
+        for cover in self.covers:
+            lowest[cover.referral] = min(lowest.get(cover.referral, 0), cover.value)
+        solver, outcome = maximise_in_order(
             self.model,
             self.children,
             self.value,
@@ -144,13 +151,16 @@ class CoverageModel:
             time_limit_s=time_limit_s,
             workers=workers,
             what="coverage model",
+            second_floor=sum(lowest.values()),
         )
         if solver is None:
-            return BudgetStep(self.budget, (), 0, 0, status)
+            return BudgetStep(self.budget, (), 0, 0, outcome.status, (), outcome.first_bound)
         counts = tuple(solver.Value(v) for v in self.count)
         children, value = round(solver.Value(self.children)), round(solver.Value(self.value))
         taken = tuple(i for i, var in enumerate(self.take) if solver.BooleanValue(var))
-        return BudgetStep(self.budget, counts, children, value, status, taken)
+        return BudgetStep(
+            self.budget, counts, children, value, outcome.status, taken, outcome.first_bound
+        )
 
 
 def _dedupe(
@@ -219,54 +229,10 @@ def build_covers(
     return [profiles[i] for i in kept], covers, by_profile
 
 
-def choose_profiles(
-    unmet: Sequence[PastReferral],
-    places: Sequence[int],
-    covers: Sequence[Cover],
-    budget: int,
-    *,
-    usual_limit: int = 3,
-    time_limit_s: float = 10.0,
-    workers: int = 1,
-    progress: Callable[[str], None] | None = None,
-) -> list[BudgetStep]:
-    """Budgets 1..``budget``, each adding to the last; stops early once a budget gains nothing.
-
-    Rules: at most ``budget`` households; a referral covered at most once, by a profile that
-    passed the matching rules for it; at any time a profile's children fit its places.
-    Priorities: most children covered, then most pounds saved (x ``POINTS_PER_GBP``) + score.
-    A budget with no solution in the time limit, or none better than the last budget's
-    without a proof that none exists (or a model error), ends the list; it is appended with
-    status "unknown" (or "model_invalid") and no counts, for the caller to say.
-    """
-    say = progress or (lambda message: None)
-    steps: list[BudgetStep] = []
-    keep, taken = [0] * len(places), ()
-    for n in range(1, budget + 1):
-        model = CoverageModel(unmet, places, covers, n, keep, usual_limit)
-        step = model.solve(time_limit_s=time_limit_s, workers=workers, hint=keep, taken=taken)
-        if step.status in ("unknown", "model_invalid"):
-            say(f"budget {n}: no solution within {time_limit_s:.1f} s ({step.status}); stopping")
-            steps.append(step)
-            break
-        if steps and (step.children, step.value) <= (steps[-1].children, steps[-1].value):
-            if step.status != "optimal":  # only the time limit: gains may exist
-                say(f"budget {n}: no gain found within {time_limit_s:.1f} s; stopping")
-                steps.append(dataclasses.replace(step, counts=(), status="unknown"))
-            else:
-                say(f"budget {n}: no further gain; stopping")
-            break
-        say(f"budget {n}: {step.children} children covered ({step.status})")
-        steps.append(step)
-        keep, taken = list(step.counts), step.taken
-    return steps
-
-
 __all__ = [
     "POINTS_PER_GBP",
     "BudgetStep",
     "Cover",
     "CoverageModel",
-    "choose_profiles",
     "month_starts",
 ]

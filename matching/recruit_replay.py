@@ -258,7 +258,7 @@ def _optimise(
         for i, c in enumerate(candidates):
             model.AddHint(chosen[i], int((c.referral_id, c.household_id) in before))
     values = [e.saved_gbp * POINTS_PER_GBP + e.score for e in effects]
-    solver, status = maximise_in_order(
+    solver, outcome = maximise_in_order(
         model,
         sum(e.children * chosen[i] for i, e in enumerate(effects)),
         sum(v * chosen[i] for i, v in enumerate(values)),
@@ -275,4 +275,4 @@ def _optimise(
     if solver is None:
         return ReplayEffect((), (), "unknown")
     picked = tuple(e for i, e in enumerate(effects) if solver.BooleanValue(chosen[i]))
-    return ReplayEffect((), tuple(sorted(picked, key=lambda p: p.referral_id)), status)
+    return ReplayEffect((), tuple(sorted(picked, key=lambda p: p.referral_id)), outcome.status)

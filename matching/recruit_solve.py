@@ -9,7 +9,9 @@ floating point, it falls back to two solves. All three solve outcomes are handle
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
@@ -28,13 +30,27 @@ def first_priority_weight(values_by_unit: Iterable[tuple[object, int]]) -> int:
     return 2 * sum(largest.values()) + 1
 
 
-def run(
-    model: cp_model.CpModel, time_limit_s: float, workers: int, what: str
-) -> tuple[cp_model.CpSolver | None, str]:
-    """One solve: the solver and "optimal"/"feasible", or None and "unknown"/"model_invalid"."""
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """How a two-priority solve ended: its status and the proven ceiling on the first priority."""
+
+    status: str
+    """"optimal", "feasible" (time limit: best found), "unknown" or "model_invalid"."""
+    first_bound: int | None = None
+    """No solution has more of the first priority than this (None: nothing proven)."""
+
+
+def solve_once(
+    model: cp_model.CpModel, time_limit_s: float, workers: int, what: str, gap: float = 0.0
+) -> tuple[cp_model.CpSolver, str]:
+    """One solve: the solver and "optimal", "feasible", "unknown" or "model_invalid".
+
+    ``gap``: stop as "optimal" once the objective is within this fraction of the bound.
+    """
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = time_limit_s
     solver.parameters.num_workers = workers
+    solver.parameters.relative_gap_limit = gap
     # Presolve spends longer on these models' many small overlap rows than the search does.
     solver.parameters.cp_model_presolve = False
     status = solver.Solve(model)
@@ -44,9 +60,28 @@ def run(
         return solver, "feasible"
     if status == cp_model.MODEL_INVALID:
         logger.error("%s model invalid: %s", what, model.Validate())  # a bug, not bad input
-        return None, "model_invalid"
+        return solver, "model_invalid"
     logger.warning("%s: %s within %.1f s", what, solver.StatusName(status), time_limit_s)
-    return None, "unknown"
+    return solver, "unknown"
+
+
+def run(
+    model: cp_model.CpModel, time_limit_s: float, workers: int, what: str
+) -> tuple[cp_model.CpSolver | None, str]:
+    """One solve: the solver and "optimal"/"feasible", or None and "unknown"/"model_invalid"."""
+    solver, status = solve_once(model, time_limit_s, workers, what)
+    return (solver if status in ("optimal", "feasible") else None), status
+
+
+def _ceiling(solver: cp_model.CpSolver, status: str, weight: int, floor: int) -> int | None:
+    """The proven most of the first priority, from the solver's bound B on ``first * weight +
+    second`` with ``second >= floor``: any solution has first <= (B - floor) / weight."""
+    if status == "model_invalid":
+        return None
+    bound = solver.BestObjectiveBound()
+    if not math.isfinite(bound):
+        return None
+    return math.floor((bound - floor) / weight + 1e-9)
 
 
 def maximise_in_order(
@@ -61,7 +96,9 @@ def maximise_in_order(
     workers: int,
     what: str,
     one_solve: bool = True,
-) -> tuple[cp_model.CpSolver | None, str]:
+    second_floor: int | None = None,
+    gap: float = 0.0,
+) -> tuple[cp_model.CpSolver | None, Outcome]:
     """Most ``first``, then (holding it) most ``second``.
 
     ``weight`` comes from ``first_priority_weight``; ``first_bound`` is the most ``first``
@@ -69,15 +106,22 @@ def maximise_in_order(
     below ``EXACT_OBJECTIVE_LIMIT``; otherwise two solves, the second hinted with the first's
     answer (if the second finds nothing in time, the first's answer stands, as "feasible").
     ``one_solve=False`` always takes two solves (faster when the first priority alone is an
-    easy packing problem and the weighted one is not, as in the replay).
+    easy packing problem and the weighted one is not, as in the replay). The outcome carries
+    the solver's proven ceiling on ``first``, using ``second_floor`` (the least ``second``
+    can be; ``-(weight - 1) / 2`` if None). ``gap``: a one-solve answer within this fraction
+    of the solver's bound counts as optimal (the ceiling stays what the bound proves).
     """
     if one_solve and weight * (first_bound + 1) < EXACT_OBJECTIVE_LIMIT:
         model.Maximize(first * weight + second)
-        return run(model, time_limit_s, workers, what)
+        solver, status = solve_once(model, time_limit_s, workers, what, gap)
+        floor = -((weight - 1) // 2) if second_floor is None else second_floor
+        outcome = Outcome(status, _ceiling(solver, status, weight, floor))
+        return (solver if status in ("optimal", "feasible") else None), outcome
     model.Maximize(first)
-    solver, status = run(model, time_limit_s, workers, what)
-    if solver is None:
-        return None, status
+    solver, status = solve_once(model, time_limit_s, workers, what)
+    ceiling = _ceiling(solver, status, 1, 0)
+    if status not in ("optimal", "feasible"):
+        return None, Outcome(status, ceiling)
     best = round(solver.ObjectiveValue())
     model.ClearHints()
     for var in variables:
@@ -87,5 +131,6 @@ def maximise_in_order(
     model.Maximize(second)
     again, again_status = run(model, time_limit_s, workers, what)
     if again is None:
-        return solver, "feasible"
-    return again, "optimal" if status == again_status == "optimal" else "feasible"
+        return solver, Outcome("feasible", ceiling)
+    both = "optimal" if status == again_status == "optimal" else "feasible"
+    return again, Outcome(both, ceiling)
