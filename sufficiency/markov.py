@@ -111,10 +111,17 @@ def project(
     weights = band_age_weights(rates)
     staying_share = rates.staying_put_share * FOSTERING
     out = {k: [] for k in ("expected", "entries", "exits", "staying_put")}
+    tables: dict[tuple[bool, int], tuple[np.ndarray, np.ndarray]] = {}
     for month in range(horizon_months):
         active = adjustments if adjustments and month >= adjustments.start_month_index else None
-        move, exit_ = _phase_rates(rates, active)
-        p_full = outcome_probabilities(move, exit_, days[month])[:, :, BAND_OF_AGE]
+        key = (active is not None, int(days[month]))
+        if key not in tables:  # months of the same length share their probabilities
+            move, exit_ = _phase_rates(rates, active)
+            tables[key] = (
+                outcome_probabilities(move, exit_, days[month])[:, :, BAND_OF_AGE],
+                outcome_probabilities(move[1], exit_[1], days[month] / 2.0),
+            )
+        p_full, p_half = tables[key]
         flows = pop[..., None] * p_full
         pop = flows[..., :N_TYPES].sum(axis=3)
         exits = np.zeros(ROUTE_COUNT)
@@ -123,7 +130,6 @@ def project(
         exits[-1] = aged_out.sum()
         pop = np.concatenate([np.zeros((2, 2, 1, N_TYPES)), pop[:, :, :-1, :]], axis=2)
         entrants = _expected_entrants(rates, month, active)
-        p_half = outcome_probabilities(move[1], exit_[1], days[month] / 2.0)
         placed = np.einsum("ubt,ubtk->ubk", entrants, p_half)
         exits[:-1] += placed[..., N_TYPES:].sum(axis=(0, 1))
         pop[1] += spread_entrants(placed[..., :N_TYPES], weights)

@@ -1,10 +1,13 @@
 """Forecast of children with each need (disability, sibling group, parent and child).
 
 Each Monte Carlo run draws its own need shares per state (Beta posteriors, from
-``sufficiency.needs``), then every month's children in each state are thinned binomially:
-the children with the need are a Binomial(children in the state, the run's share) draw.
-Summed into groups (all children, each age band, each placement type, UASC) they get the
-same P10/P50/P90 as the forecast. No file access.
+``sufficiency.needs``), then thins every month's children in each state binomially. The
+thinning is done with "places": in each run and state, place 1, 2, 3, ... is given the need
+with the run's share, once; in a month with ``n`` children there, the children with the need
+are those in places 1..n. Each month's count is exactly Binomial(n, share), and a run's
+counts change smoothly from month to month (a place keeps its flag) instead of being
+re-drawn every month. Summed into groups (all children, each age band, each placement type,
+UASC) they get the same P10/P50/P90 as the forecast. No file access.
 """
 
 from __future__ import annotations
@@ -66,6 +69,7 @@ def forecast_needs(
     shares: NeedShares,
     rng: np.random.Generator,
     uncertain: bool = True,
+    share_sets: int = 100,
 ) -> NeedForecast:
     """Children with each need per run, month and group.
 
@@ -79,6 +83,8 @@ def forecast_needs(
         Source of randomness for the share draws and the thinning.
     uncertain : bool
         Draw each run's shares from their posteriors (True) or use the means.
+    share_sets : int
+        Posterior draws of the shares, shared by the runs in turn (``NeedShares.draw``).
 
     Returns
     -------
@@ -87,21 +93,27 @@ def forecast_needs(
     Rules
     -----
     In each run, month and state, the children with a need are Binomial(children, share)
-    with the run's share for that state; needs are drawn independently of each other.
+    with the run's share for that state, through places that keep their flag from month to
+    month (module docstring); needs are drawn independently of each other.
     """
     if distribution.states != STATES:
         raise ValueError("distribution: needs are forecast from all states in STATES order")
     runs, months, width = distribution.samples.shape
-    drawn = shares.draw(runs, rng, uncertain)  # (runs, needs, states)
-    flat = distribution.samples.reshape(-1)
-    present = np.flatnonzero(flat)
-    run_of, state_of = present // (months * width), present % width
-    counts = flat[present]
+    drawn = shares.draw(runs, rng, uncertain, share_sets)  # (runs, needs, states)
+    counts = distribution.samples.reshape(-1)
+    present = np.flatnonzero(counts)
+    places = distribution.samples.max(axis=1).reshape(-1)  # places needed per (run, state)
+    first = np.concatenate([[0], np.cumsum(places)])  # first place of each (run, state)
+    line = present // (months * width) * width + present % width  # its (run, state)
+    begin, end = first[line], first[line] + counts[present]
     matrix = _group_matrix()
+    with_need = np.zeros(counts.size, dtype=np.float32)
     out = np.empty((runs, months, len(shares.needs), len(GROUPS)), dtype=np.int32)
-    thinned = np.zeros(flat.size, dtype=np.float32)
     for k in range(len(shares.needs)):
-        thinned[present] = rng.binomial(counts, drawn[run_of, k, state_of])
-        grouped = thinned.reshape(runs * months, width) @ matrix
+        chance = np.repeat(drawn[:, k, :].reshape(-1), places)
+        flagged = np.zeros(chance.size + 1, dtype=np.int32)
+        np.cumsum(rng.random(chance.size) < chance, out=flagged[1:])
+        with_need[present] = flagged[end] - flagged[begin]
+        grouped = with_need.reshape(runs * months, width) @ matrix
         out[:, :, k, :] = np.rint(grouped).reshape(runs, months, -1)
     return NeedForecast(shares.needs, GROUPS, distribution.month_ends, out, shares)

@@ -115,15 +115,22 @@ class NeedShares:
     as_of: dt.date
     in_care_now: np.ndarray
 
-    def draw(self, runs: int, rng: np.random.Generator, uncertain: bool = True) -> np.ndarray:
-        """Shares for each run, (runs, needs, states): Beta draws, or the means."""
+    def draw(
+        self, runs: int, rng: np.random.Generator, uncertain: bool = True, sets: int = 100
+    ) -> np.ndarray:
+        """Shares for each run, (runs, needs, states): Beta draws, or the means.
+
+        ``sets`` draws are shared by the runs in turn (run ``r`` uses draw ``r % sets``), as
+        the simulation shares its rate draws.
+        """
         inside = (self.share > 0) & (self.share < 1)
         a = np.where(inside, self.share * self.concentration, 1.0)
         b = np.where(inside, (1.0 - self.share) * self.concentration, 1.0)
-        drawn = rng.beta(a, b, size=(runs, *self.share.shape))
+        drawn = rng.beta(a, b, size=(min(runs, sets), *self.share.shape))
         if not uncertain:
-            return np.broadcast_to(self.share, drawn.shape).copy()
-        return np.where(inside, drawn, self.share)
+            return np.broadcast_to(self.share, (runs, *self.share.shape)).copy()
+        drawn = np.where(inside, drawn, self.share)
+        return drawn[np.arange(runs) % drawn.shape[0]]
 
 
 def _cell_days(spells: SpellTable, first: int, last: int) -> np.ndarray:

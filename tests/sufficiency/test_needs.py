@@ -138,6 +138,19 @@ def _distribution(counts: np.ndarray) -> ForecastDistribution:
     )
 
 
+def test_places_keep_their_flag_from_month_to_month():
+    shares = estimate_need_shares(_share_history(), d(2023, 12, 31), window_months=12)
+    x = STATES.index(State(AgeBand.AGE_10_TO_15, P.IN_HOUSE_FOSTERING))
+    counts = np.zeros((2000, 3, len(STATES)), dtype=np.int32)
+    counts[:, :, x] = [8, 5, 8]  # three leave, then three (other) children arrive
+    needs = forecast_needs(_distribution(counts), shares, np.random.default_rng(5)).of("disability")
+    # Places 1-5 are shared, so the count never rises by more than the 3 new places, and
+    # months 1 and 3 (same 8 places) agree; each month alone is still Binomial(n, share).
+    assert np.all(needs[:, 1] <= needs[:, 0]) and np.all(needs[:, 2] - needs[:, 1] <= 3)
+    assert np.array_equal(needs[:, 0], needs[:, 2])
+    assert_allclose(needs.mean(axis=0), [8 * 0.32, 5 * 0.32, 8 * 0.32], rtol=0.05)
+
+
 def test_thinning_is_binomial_and_sums_into_groups():
     shares = estimate_need_shares(_share_history(), d(2023, 12, 31), window_months=12)
     x = STATES.index(State(AgeBand.AGE_10_TO_15, P.IN_HOUSE_FOSTERING))
@@ -166,7 +179,7 @@ def test_share_uncertainty_widens_the_band():
     counts = np.zeros((4000, 1, len(STATES)), dtype=np.int32)
     counts[:, :, x] = 50
     fixed = forecast_needs(_distribution(counts), shares, np.random.default_rng(4), uncertain=False)
-    drawn = forecast_needs(_distribution(counts), shares, np.random.default_rng(4))
+    drawn = forecast_needs(_distribution(counts), shares, np.random.default_rng(4), share_sets=4000)
     # Beta(0.32 x 5, 0.68 x 5): the share's variance 0.32 x 0.68 / 6 adds 50^2 times it.
     extra = 50**2 * 0.32 * 0.68 / 6
     assert_allclose(drawn.of("disability").var(), 50 * 0.32 * 0.68 + extra, rtol=0.08)
