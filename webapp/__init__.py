@@ -60,6 +60,9 @@ def create_app(test_config: dict[str, object] | None = None) -> Flask:
 
     app.extensions["planner.jobs"] = JobRunner(int(app.config["JOB_WORKERS"]))
     app.extensions["planner.cache"] = DataCache(int(app.config["DATA_CACHE_ENTRIES"]))
+    app.extensions["planner.cache.ssda903"] = DataCache(
+        min(4, int(app.config["DATA_CACHE_ENTRIES"]))
+    )
     navigation = []
     for module_name in BLUEPRINT_MODULES:
         module = importlib.import_module(module_name)

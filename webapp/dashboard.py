@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import functools
+import logging
 
 from flask import Blueprint, current_app, render_template
 
 from matching.domain import ProviderType
 from sufficiency.domain import PlacementType
+from sufficiency.errors import InputDataError
 from sufficiency.indicators import (
     Indicators,
     compute_indicators,
@@ -17,6 +19,7 @@ from sufficiency.indicators import (
 from webapp import get_data
 from webapp.charts import bar_chart
 
+log = logging.getLogger(__name__)
 bp = Blueprint("dashboard", __name__)
 NAVIGATION = ("Dashboard", "dashboard.index")
 
@@ -31,6 +34,20 @@ def published_rate(la_code: str | None):
 def england_beyond_20_miles():
     """England's share of children placed more than 20 miles from home (packaged file)."""
     return read_england_percent_beyond_20_miles()
+
+
+def stored_history(data):
+    """The store's SSDA903 children, for placement stability; None when it holds no returns."""
+    from webapp.planning_inputs import load_history
+    from webapp.store_ssda903 import ssda903_tables
+
+    if not ssda903_tables(data.store):
+        return None
+    try:
+        return load_history(data.store, data.as_of, source="dashboard").history.children
+    except InputDataError as error:
+        log.warning("placement stability not shown: the stored SSDA903 returns fail: %s", error)
+        return None
 
 
 def current_indicators() -> tuple[Indicators, object]:
@@ -50,6 +67,7 @@ def current_indicators() -> tuple[Indicators, object]:
             data.households(),
             data.as_of,
             data.distance_miles,
+            history=data.cached_ssda903(("history", data.as_of), lambda: stored_history(data)),
             child_population=published.child_population if published else None,
             threshold_miles=threshold,
             target_percent_beyond=target,

@@ -53,7 +53,12 @@ def load_demo_into(store: Store) -> None:
 
 def open_data(app: Flask) -> DataSource:
     """The request's data source; with the cache on, the data version is read first."""
-    source = DataSource(open_store(app), dict(app.config), app.extensions.get("planner.cache"))
+    source = DataSource(
+        open_store(app),
+        dict(app.config),
+        app.extensions.get("planner.cache"),
+        app.extensions.get("planner.cache.ssda903"),
+    )
     if source.cache is not None:
         source.data_version  # noqa: B018 - read before any data, so no value is keyed too new
     return source
@@ -82,10 +87,17 @@ class DataSource:
     store's settings and the dashboard are worked out once per data version.
     """
 
-    def __init__(self, store: Store, config: dict[str, object], cache: DataCache | None = None):
+    def __init__(
+        self,
+        store: Store,
+        config: dict[str, object],
+        cache: DataCache | None = None,
+        ssda903_cache: DataCache | None = None,
+    ):
         self.store = store
         self.config = config
         self.cache = cache
+        self.ssda903_cache = ssda903_cache
 
     @functools.cached_property
     def data_version(self) -> tuple[str, int] | None:
@@ -97,6 +109,12 @@ class DataSource:
         if self.cache is None:
             return compute()
         return self.cache.get(self.data_version, key, compute)
+
+    def cached_ssda903(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """Like ``cached``, keyed on the SSDA903 returns' own version (imports change it)."""
+        if self.ssda903_cache is None:
+            return compute()
+        return self.ssda903_cache.get(self.store.data_version("ssda903"), key, compute)
 
     def setting(self, key: str) -> str | None:
         """A store setting (``Store.get_setting``), read once per data version."""

@@ -67,6 +67,8 @@ DATABASE_URL_ENV = "PLANNER_DATABASE_URL"
 DEFAULT_SQLITE_PATH = Path("instance") / "planner.sqlite3"
 MIGRATIONS_PATH = Path(__file__).resolve().parent / "migrations"
 AS_OF_SETTING = "as_of"
+#: Rows of ``data_version``: every data table, and the SSDA903 returns alone.
+DATA_VERSION_ROWS = {"data": 1, "ssda903": 2}
 
 
 def resolve_database_url(
@@ -151,18 +153,19 @@ class Store(ChildrenReferralsDecisions):
                 for model in (HouseholdRow, ChildRow, ReferralRow)
             )
 
-    def data_version(self) -> tuple[str, int] | None:
+    def data_version(self, of: str = "data") -> tuple[str, int] | None:
         """``(epoch, version)``: changes with every committed write to the data tables.
 
-        Database triggers (migration 0004) raise it on every INSERT, UPDATE or DELETE of
-        households, children, referrals, decisions, schools, SSDA903 rows and settings, by
-        any process; audit entries, users and tokens leave it alone. ``None`` on a database
-        without those triggers (neither SQLite nor PostgreSQL): then nothing may be cached.
+        Database triggers (migrations 0004-0005) raise it on every INSERT, UPDATE or DELETE
+        of households, children, referrals, decisions, schools, SSDA903 rows and settings, by
+        any process; audit entries, users and tokens leave it alone. ``of="ssda903"``: the
+        version of the SSDA903 returns alone. ``None`` on a database without those triggers
+        (neither SQLite nor PostgreSQL): then nothing may be cached.
         """
         if self.engine.dialect.name not in ("sqlite", "postgresql"):
             return None
         with self.session() as session:
-            row = session.get(DataVersionRow, 1, populate_existing=True)
+            row = session.get(DataVersionRow, DATA_VERSION_ROWS[of], populate_existing=True)
             return (row.epoch, row.version) if row is not None else None
 
     # -- settings -----------------------------------------------------------------------

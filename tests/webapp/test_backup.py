@@ -37,7 +37,7 @@ def test_round_trip_restores_every_row(store: Store, tmp_path: Path) -> None:
     token = create_token(store, "a.khan")
     summary = backup.backup(store, tmp_path / "planner.zip")
     assert summary.rows["households"] == 4 and summary.rows["looked_after_children"] == 5
-    assert summary.rows["audit_log"] == 1 and summary.revision == "0004"
+    assert summary.rows["audit_log"] == 1 and summary.revision == "0005"
     target = _empty(tmp_path)
     restored = backup.restore(target, tmp_path / "planner.zip")
     assert restored.rows == summary.rows
@@ -74,7 +74,7 @@ def test_a_crash_mid_restore_leaves_the_database_as_it_was(
     with pytest.raises(OSError, match="injected"):
         backup.restore(store, tmp_path / "planner.zip", replace=True)
     assert snapshot(store) == before
-    assert store.current_revision() == "0004"
+    assert store.current_revision() == "0005"
 
 
 def _rewrite(path: Path, name: str, data: bytes) -> None:
@@ -109,7 +109,7 @@ def test_backup_and_restore_commands(store: Store, tmp_path: Path) -> None:
     file = str(tmp_path / "nightly.zip")
     made = run(main, ["backup", file, "--by", "ops", "--database", store.url])
     assert made.exit_code == 0, made.output
-    assert made.stdout.startswith("backed up ") and "(schema 0004)" in made.stdout
+    assert made.stdout.startswith("backed up ") and "(schema 0005)" in made.stdout
     target = str(tmp_path / "new.sqlite3")
     restored = run(main, ["restore", file, "--by", "ops", "--database", target])
     assert restored.exit_code == 0, restored.output

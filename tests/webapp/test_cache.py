@@ -45,6 +45,21 @@ def test_every_write_to_the_data_raises_the_version(store: Store) -> None:
     assert versions[0][0] == epoch and versions[0][1] == first + 3
 
 
+def test_the_ssda903_version_moves_only_with_the_returns(store: Store) -> None:
+    returns, data = store.data_version("ssda903"), store.data_version()
+    store.add_household(household("H9"))
+    assert store.data_version("ssda903") == returns
+    with store.engine.begin() as connection:
+        connection.execute(
+            text(
+                'INSERT INTO ssda903_rows (collection_year, table_name, row_number, "values") '
+                "VALUES (2026, 'header', 1, '{}')"
+            )
+        )
+    assert store.data_version("ssda903") == (returns[0], returns[1] + 1)
+    assert store.data_version() == (data[0], data[1] + 2)
+
+
 def test_audit_entries_and_users_leave_the_version_alone(store: Store) -> None:
     before = store.data_version()
     audit.record(store, audit.entry("a.khan", "administrator", "view-referral", "referral", "R1"))

@@ -45,10 +45,10 @@ def _run(cli: click.Group, *args: str):  # type: ignore[no-untyped-def]
 
 def test_db_upgrade_and_current(cli: click.Group, database: Path) -> None:
     before = json.loads(_run(cli, "db", "current", "--json").stdout)
-    assert (before["revision"], before["head"], before["up_to_date"]) == (None, "0004", False)
+    assert (before["revision"], before["head"], before["up_to_date"]) == (None, "0005", False)
     result = _run(cli, "db", "upgrade")
     assert result.exit_code == 0
-    assert result.stdout.endswith("schema none -> 0004\n")
+    assert result.stdout.endswith("schema none -> 0005\n")
     assert json.loads(_run(cli, "db", "current", "--json").stdout)["up_to_date"] is True
 
 
@@ -253,7 +253,7 @@ def test_serve_creates_the_database_and_runs_the_app(
     assert calls[-1][3] == {"threads": 2}
     refused = _run(cli, "serve", "--threads", "0")
     assert refused.exit_code == 2 and "0 is not in the range x>=1" in refused.stderr
-    assert Store(str(database)).current_revision() == "0004"
+    assert Store(str(database)).current_revision() == "0005"
 
 
 def test_demo_load_refuses_a_store_with_data(cli: click.Group, database: Path) -> None:

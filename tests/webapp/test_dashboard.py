@@ -69,3 +69,30 @@ def test_dashboard_links_only_to_pages_the_role_may_open(client_as, role, expect
     assert [link for link in links if not link.startswith("/about")] == expected
     # Never "You do not have access" (recruitment answers 400 here: no SSDA903 history).
     assert all(user.get(link).status_code != 403 for link in links)
+
+
+EPISODES = """CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN
+X1,10/01/2026,S,C2,N1,U1,PR1,01/04/2026,X1,,,,
+X1,01/04/2026,P,C2,N1,U2,PR1,01/08/2026,X1,CARPL,,,
+X1,01/08/2026,P,C2,N1,U3,PR1,,,CARPL,,,
+X2,01/05/2025,S,C2,N1,U1,PR1,,,,,,
+"""
+HEADER = """CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB
+X1,1,01/06/2012,WBRI,,,
+X2,2,15/03/2013,WBRI,,,
+"""
+
+
+def test_placement_stability_from_imported_ssda903_returns(app, client, tmp_path) -> None:
+    from webapp.sources import open_store
+    from webapp.store_ssda903 import import_ssda903
+
+    assert _figure(client.get("/").data.decode(), "three-plus") == "–"  # no returns yet
+    (tmp_path / "2026-episodes.csv").write_text(EPISODES)
+    (tmp_path / "2026-header.csv").write_text(HEADER)
+    import_ssda903(open_store(app), [tmp_path], imported_by="test")
+    page = client.get("/").data.decode()  # the import gives a new data version: no stale "–"
+    # X1 had three placements in the year to 23 November 2026 (U1, U2, U3); X2 one.
+    assert _figure(page, "three-plus") == "20%"  # 1 of the 5 children in care
+    assert "1 child of 5 in care (DfE placement stability measure)" in page
+    assert _figure(client.get("/").data.decode(), "three-plus") == "20%"

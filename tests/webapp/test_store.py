@@ -52,7 +52,7 @@ def test_database_url_from_argument_environment_or_default() -> None:
 
 
 def test_upgrade_reaches_head_and_models_match_migrations(store: Store) -> None:
-    assert store.current_revision() == Store.head_revision() == "0004"
+    assert store.current_revision() == Store.head_revision() == "0005"
     with store.engine.connect() as connection:
         diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     assert diff == []
@@ -65,7 +65,7 @@ def test_upgrade_from_revision_1_keeps_data(tmp_path: Path) -> None:
     store.add_household(household("H1"))
     store.add_referral(referral("R1"))
     store.upgrade()
-    assert store.current_revision() == "0004"
+    assert store.current_revision() == "0005"
     assert store.get_household("H1") == household("H1")
     assert store.get_referral("R1") == referral("R1")
     store.set_as_of(dt.date(2026, 11, 23))  # a table added by revision 2
