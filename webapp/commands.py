@@ -7,63 +7,25 @@ Progress goes to stderr; ``--json`` prints data (or the error shape) on stdout.
 
 from __future__ import annotations
 
-import getpass
-import json
 import os
 from typing import Any
 
 import click
 
-from sufficiency.errors import InputDataError
+from webapp.commands_common import (  # noqa: F401 (re-exported: the helpers' old home)
+    _echo,
+    _fail_input,
+    _officer,
+    _open,
+    _progress,
+    database_option,
+    json_option,
+)
 from webapp.store import (
     DATABASE_URL_ENV,
     Store,
     resolve_database_url,
 )
-
-database_option = click.option(
-    "--database",
-    metavar="URL_OR_PATH",
-    help=f"SQLAlchemy URL or SQLite file [default: ${DATABASE_URL_ENV}, "
-    "else instance/planner.sqlite3].",
-)
-json_option = click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-
-
-def _progress(message: str) -> None:
-    click.echo(message, err=True)
-
-
-def _open(database: str | None) -> Store:
-    store = Store(database)
-    store.upgrade()
-    return store
-
-
-def _fail_input(error: InputDataError, as_json: bool = False) -> None:
-    """Every problem on stderr (and the JSON error shape on stdout), then exit 2."""
-    for line in str(error).splitlines():
-        click.echo(line, err=True)
-    if as_json:
-        errors = [
-            e.as_dict() if hasattr(e, "as_dict") else {"message": str(e)} for e in error.errors
-        ]
-        click.echo(json.dumps({"ok": False, "errors": errors, "status": 400}, indent=2))
-    raise SystemExit(2)
-
-
-def _echo(as_json: bool, data: Any, text: str) -> None:
-    click.echo(json.dumps(data, indent=2, default=str) if as_json else text)
-
-
-def _officer(by: str | None) -> str:
-    if by:
-        return by
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # pragma: no cover - no user name in some containers
-        return "unknown"
-
 
 # -- serve and demo ----------------------------------------------------------------------
 
@@ -208,9 +170,9 @@ def _decision_entry(decision: Any, action: str, problem: str):
                        "; ".join(parts), "cli")  # fmt: skip
 
 
-from webapp.commands_admin import COMMANDS as ADMIN_COMMANDS  # noqa: E402 (uses the helpers above)
-from webapp.commands_data import export_command, import_group  # noqa: E402 (uses the helpers above)
-from webapp.commands_decide import decide  # noqa: E402 (uses the helpers above)
+from webapp.commands_admin import COMMANDS as ADMIN_COMMANDS  # noqa: E402
+from webapp.commands_data import export_command, import_group  # noqa: E402
+from webapp.commands_decide import decide  # noqa: E402
 
 COMMANDS: list[click.Command] = [
     serve, demo, db, import_group, export_command, decide, *ADMIN_COMMANDS,

@@ -13,7 +13,7 @@ import click
 
 from sufficiency.errors import InputDataError
 from webapp import audit
-from webapp.commands import _echo, _fail_input, _officer, _open, database_option, json_option
+from webapp.commands_common import _echo, _fail_input, _officer, _open, database_option, json_option
 from webapp.store import DuplicateRecordError, Store, UnknownRecordError
 from webapp.users import Role, add_user, create_token, list_users, new_password, update_user
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from sufficiency.errors import InputDataError
-from webapp.commands import (
+from webapp.commands_common import (
     _echo,
     _fail_input,
     _officer,

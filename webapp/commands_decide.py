@@ -18,7 +18,7 @@ import click
 
 from matching.domain import Decision, Referral, ReferralStatus
 from sufficiency.errors import FieldError, InputDataError
-from webapp.commands import _echo, _fail_input, _open, database_option, json_option
+from webapp.commands_common import _echo, _fail_input, _open, database_option, json_option
 from webapp.store import Store, StoreError, UnknownRecordError
 
 
