@@ -118,14 +118,14 @@ def entrant_events(
     leavers = binomial_counts(
         flat[cells], tables.leave[rows], rng, tables.log_stay[rows], tables.odds[rows]
     )
+    going = np.flatnonzero(leavers)  # rows without leavers draw nothing below
+    cells, rows, leavers = cells[going], rows[going], leavers[going]
     outcomes = category_counts(leavers, tables.outcome, rng, tables.cumulative, rows)
-    placed = flat.astype(np.int64).copy()
+    placed = flat.astype(np.int64)
     placed[cells] -= leavers
-    kind = cells % N_TYPES
-    dest = (cells - kind)[:, None] + np.arange(N_TYPES)
-    placed += np.bincount(
-        dest.reshape(-1), outcomes[:, :N_TYPES].reshape(-1), minlength=placed.size
-    ).astype(np.int64)
+    moved = outcomes[:, :N_TYPES]
+    cell, kind = np.nonzero(moved)
+    np.add.at(placed, cells[cell] - cells[cell] % N_TYPES + kind, moved[cell, kind])
     exits = exits_by_run(cells, outcomes[:, N_TYPES:], runs, per_run)
     return placed.reshape(entrants.shape), exits
 

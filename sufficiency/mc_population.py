@@ -170,28 +170,29 @@ class Population:
             self.fine = self.fine.astype(np.int32)
         fine = self.fine.reshape(-1)
         one = self.fine.dtype.type(1)
+        flat = placed.reshape(-1)
+        cells = np.flatnonzero(flat)  # (run, uasc, band, type), once for all bands
+        counts, starts = flat[cells], uniform.reshape(-1)[cells]
+        run, rest = np.divmod(cells, 2 * N_BANDS * N_TYPES)
+        uasc, rest = np.divmod(rest, N_BANDS * N_TYPES)
+        bands, kind = np.divmod(rest, N_TYPES)
+        lines = (run * STREAMS + 2 + uasc) * N_TYPES + kind  # lines of group 1
+        few = counts <= FEW_ENTRANTS
         for band in range(N_BANDS):
-            counts = placed[:, :, band, :].reshape(-1)  # (run, uasc, type)
-            cells = np.flatnonzero(counts)
-            run, rest = np.divmod(cells, 2 * N_TYPES)
-            lines = (run * STREAMS + 2) * N_TYPES + rest  # lines of group 1
             rows = self.band_rows(band)
-            starts = uniform[:, :, band, :].reshape(-1)[cells]
-            uasc = rest // N_TYPES
-            few = counts[cells] <= FEW_ENTRANTS
             # Few entrants: one point each on the entry-age distribution, evenly spaced.
-            each = np.flatnonzero(few)
-            slot, point = _evenly(counts[cells[each]], starts[each])
+            each = np.flatnonzero(few & (bands == band))
+            slot, point = _evenly(counts[each], starts[each])
             age = np.empty(slot.size, dtype=np.int64)
             for u in (0, 1):
                 mine = uasc[each][slot] == u
                 age[mine] = np.searchsorted(cumulative_weights[band][u], point[mine], side="right")
             np.add.at(fine, (rows.start + age) * self.lines + lines[each][slot], one)
             # Many entrants: systematic shares over the ages.
-            block = np.flatnonzero(~few)
+            block = np.flatnonzero(~few & (bands == band))
             if block.size:
                 ages = split_by_weights(
-                    cumulative_weights[band][uasc[block]], counts[cells[block]], starts[block]
+                    cumulative_weights[band][uasc[block]], counts[block], starts[block]
                 )
                 self.fine[rows, lines[block]] += ages.T.astype(self.fine.dtype)
 
