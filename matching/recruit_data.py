@@ -162,10 +162,16 @@ def gap_referrals(
         )
     if wanted_open:
         say("allocating today's open referrals to see which no household can take well")
+        active = [h for h in inputs.households if registered_on(h, inputs.as_of)]
         casework += open_referral_gaps(
-            inputs.referrals, inputs.households, inputs.policy, progress=say, **common
+            inputs.referrals, active, inputs.policy, progress=say, **common
         )
     return merge_sources(history, casework)
+
+
+def registered_on(household: Household, day: dt.date) -> bool:
+    """Whether the household is still registered on ``day`` (it can take a referral today)."""
+    return household.deregistered_on is None or household.deregistered_on > day
 
 
 def in_house_weekly_cost_gbp(inputs: RecruitInputs) -> float:

@@ -80,6 +80,11 @@ def returns_table(plan: RecruitmentPlan) -> list[Row]:
             "saved_gbp",
             "extra_saved_gbp",
             "replay_status",
+            "chosen_by",
+            "optimiser_status",
+            "children_bound",
+            "greedy_children",
+            "optimiser_children",
         ]
     ]
     before_children, before_saved = 0, 0
@@ -100,6 +105,11 @@ def returns_table(plan: RecruitmentPlan) -> list[Row]:
                 e.saved_gbp,
                 e.saved_gbp - before_saved,
                 e.status,
+                step.chosen_by,
+                step.solver_status,
+                step.bound_children,
+                step.greedy_children,
+                step.optimiser_children,
             ]
         )
         before_children, before_saved = e.children_better_placed, e.saved_gbp

@@ -107,7 +107,7 @@ def _plan_lines(plan: RecruitmentPlan) -> list[str]:
         "",
         "Replayed effect of the first N households (diminishing returns):",
         "   N  added   children  +more  within 20mi  siblings  open now  agency wks  home wks"
-        "   saved GBP",
+        "   saved GBP  chosen by (bound)",
     ]
     before = 0
     for step in plan.steps:
@@ -117,10 +117,19 @@ def _plan_lines(plan: RecruitmentPlan) -> list[str]:
             f"{e.children_better_placed - before:>6} {e.children_brought_within_20_miles:>12} "
             f"{e.sibling_groups_kept_together:>9} {e.open_referrals_placed:>9} "
             f"{e.agency_weeks_avoided:>11,.0f} "
-            f"{e.residential_weeks_avoided:>9,.0f} {e.saved_gbp:>11,}"
+            f"{e.residential_weeks_avoided:>9,.0f} {e.saved_gbp:>11,}  {_chosen(step)}"
         )
         before = e.children_better_placed
     return lines + [f"  {m}" for m in plan.messages]
+
+
+def _chosen(step) -> str:
+    """Whose household was kept, and the optimiser's proven ceiling when it is not reached."""
+    by = {"optimiser and greedy": "both"}.get(step.chosen_by, step.chosen_by)
+    if step.proven:
+        return f"{by} (proven)"
+    bound = "none" if step.bound_children is None else f"<= {step.bound_children}"
+    return f"{by} ({bound}, time limit)"
 
 
 def report_text(

@@ -1,8 +1,9 @@
-"""Recruitment blueprint: the gaps (past need the council could not meet well, by age band,
+"""Recruitment blueprint: the gaps (need the council could not meet well, by source, age band,
 need, sibling group and district, with the unmet-need map), and the recommended households
 with their replayed effect and diminishing returns (a background job).
 
-Calls ``matching.gaps`` and ``matching.recruit`` on the store's SSDA903 history and households;
+Calls ``matching.gaps`` and ``matching.recruit`` on the store's SSDA903 history, households,
+recorded decisions and open referrals;
 the request reading and the job are in ``webapp.recruitment_requests`` (shared with the API).
 """
 
@@ -89,8 +90,16 @@ def _render_gaps(values, errors, status: int = 200):
         max_budget=MAX_BUDGET,
         default_years=DEFAULT_YEARS,
         long_date=long_date,
+        source_names=source_names(),
         recent=[j for j in get_runner().jobs() if j.kind == "recruitment"][:10],
     ), status
+
+
+def source_names() -> dict[str, str]:
+    """How the pages name each gap source: as the CLI report does."""
+    from matching.recruit_report import SOURCE_NAMES
+
+    return {str(source): name for source, name in SOURCE_NAMES.items()}
 
 
 @bp.get("/")

@@ -1,6 +1,7 @@
-"""What the recruitment pages and API run: the gap analysis over the store's history (in the
-request: about a second on the demo council) and the recommendation job
-(``matching.recruit.recommend_recruitment``), plus their downloads.
+"""What the recruitment pages and API run: the gap analysis over the store's SSDA903 history,
+recorded decisions and today's open referrals (``matching.recruit_data.gap_referrals``, as the
+CLI; in the request) and the recommendation job (``matching.recruit.recommend_recruitment``),
+plus their downloads.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ class Gaps:
     centres: dict  # postcode district -> (easting, northing) [m]
     years: int
     note: str
+    source_notes: tuple = ()
+    """What the de-duplication of decisions and open referrals against the history left out."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +48,8 @@ class RecruitmentRun:
 
 
 def recruit_inputs(data, stored):
-    """``RecruitInputs`` over the store: its history, households, council and policy."""
+    """``RecruitInputs`` over the store: its history, households (with the children placed in
+    them now, from the children table), referrals, recorded decisions, council and policy."""
     from matching.recruit_data import RecruitInputs
     from sufficiency.costs import load_unit_costs
 
@@ -59,6 +63,8 @@ def recruit_inputs(data, stored):
         policy=data.policy,
         unit_costs_gbp={p: costs.weekly_cost_gbp(p) for p in costs.costs},
         source="the service's store",
+        referrals=tuple(data.referrals()),
+        decisions=tuple(data.store.list_decisions()),
     )
 
 
@@ -73,18 +79,20 @@ def area_name(la_code: str) -> str:
 
 
 def current_gaps(data, years: int = DEFAULT_YEARS) -> Gaps:
-    """The past referrals of the last ``years`` rebuilt from the store, and their gaps."""
+    """The gaps of the last ``years`` from every source, as the CLI finds them: placements
+    rebuilt from the store's SSDA903 history, recorded decisions that fell short and today's
+    open referrals no household can take well, the casework de-duplicated against the history."""
     from matching.gaps import analyse_gaps
-    from matching.recruit_data import past_referrals
+    from matching.recruit_data import gap_referrals
     from matching.recruit_report import district_centres
 
     stored = load_history(data.store, data.as_of, source=SOURCE)
     inputs = recruit_inputs(data, stored)
-    past = past_referrals(inputs, years)
+    past, notes = gap_referrals(inputs, years)
     start = inputs.as_of - dt.timedelta(days=round(365 * years))
     analysis = analyse_gaps(past, inputs.as_of, max(start, stored.history.data_start))
     centres = district_centres([c.key for c in analysis.by_district])
-    return Gaps(inputs, tuple(past), analysis, centres, years, stored.note)
+    return Gaps(inputs, tuple(past), analysis, centres, years, stored.note, tuple(notes))
 
 
 def parse_recruitment_request(values) -> tuple[int, int]:
@@ -180,9 +188,11 @@ def gaps_to_dict(gaps: Gaps) -> dict[str, object]:
         "as_of": gaps.inputs.as_of.isoformat(),
         "window_start": a.window_start.isoformat(),
         "note": gaps.note,
+        "source_notes": list(gaps.source_notes),
         "past_referrals": len(a.past),
         "unmet_referrals": len(a.unmet),
         "unmet_total": a.total.as_dict(),
+        "unmet_by_source": as_records(need_table(a.by_source, "source")),
         "unmet_by_district": as_records(need_table(a.by_district, "district", gaps.centres)),
         "unmet_by_age_band": as_records(need_table(a.by_age_band, "age_band")),
         "unmet_by_need": as_records(need_table(a.by_need, "need")),

@@ -2,8 +2,9 @@
 """Recruitment pages and API on the demo council: the gaps and the unmet-need map, the
 recommendation job with its replayed effect, exports, bad input and who may use them.
 
-The demo council's figures match docs/recruitment.md (the CLI reads the demo's files; the
-pages read the same history back from the store): 273 of 473 past referrals fell short.
+The demo council's figures match docs/recruitment.md and the CLI (the CLI reads the demo's
+files; the pages read the same history, decisions and referrals back from the store): 295 of
+498 referrals fell short, 273 of 473 from the history and 22 of today's open referrals.
 """
 
 from __future__ import annotations
@@ -23,13 +24,43 @@ from webapp.jobs import get_runner
 
 def test_gaps_page_and_map(planner) -> None:
     page = planner.get("/recruitment/").data.decode()
-    assert 'id="unmet-referrals">273</strong> of 473 placements' in page
+    assert 'id="unmet-referrals">295</strong> of 498 placements and referrals' in page
     assert "From 23 November 2024 to 23 November 2026" in page
     # The map labels each home district with its children; the table under it says the same.
     assert '<title id="unmet-need-by-home-postcode-district-title">' in page
     labels = re.findall(r">(N\d+): (\d+)</text>", page)
     assert labels and all(int(n) > 0 for _, n in labels)
     assert '<th scope="row" class="govuk-table__header">N17: ' in page
+
+
+def _row(page: str, table_id: str, name: str) -> list[str]:
+    """The cells of the row headed ``name`` in the table with this id."""
+    table = page[page.index(f'id="{table_id}"') :]
+    table = table[: table.index("</table>")]
+    row = table[table.index(f'class="govuk-table__header">{name}</th>') :]
+    return re.findall(r'cell--numeric">([^<]*)</td>', row[: row.index("</tr>")])
+
+
+def test_gaps_come_from_the_same_sources_as_the_cli(planner) -> None:
+    # As `placement-planner recruit` on the demo (tests/matching/test_recruit_cli.py): the
+    # history's 273 referrals (322 children), 22 open referrals of today (31 children: 14 with
+    # no household, 14 outside the area), and the 5 decisions the returns already hold.
+    page = html.unescape(planner.get("/recruitment/").data.decode())
+    assert _row(page, "by-source", "Placement history") == [
+        "322", "273", "230", "59", "118", "15", "0", "0", "£12,370,384",
+    ]  # fmt: skip
+    assert _row(page, "by-source", "Open referrals today") == [
+        "31", "22", "7", "0", "3", "3", "14", "14", "£0",
+    ]  # fmt: skip
+    assert "Recorded decisions" not in page  # all five duplicate the history
+    assert "5 recorded decision(s) already in the SSDA903 history: counted once, from it" in page
+    gaps = planner.get("/api/recruitment/gaps").json["gaps"]
+    sources = {row["source"]: row for row in gaps["unmet_by_source"]}
+    assert sorted(sources) == ["history", "open"]
+    assert (sources["open"]["referrals"], sources["open"]["children_open"]) == (22, 31)
+    assert gaps["source_notes"] == [
+        "5 recorded decision(s) already in the SSDA903 history: counted once, from it"
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -55,6 +86,10 @@ def test_recommendations_and_diminishing_returns(planner, plan_job) -> None:
         assert f'<th scope="row" class="govuk-table__header">{n}</th>' in page
         assert f">+{added}</td>" in page
     assert "Children better placed added by each new household" in page
+    # Whose household each step kept (the optimiser's, the greedy's or both) and whether proven.
+    for step in plan.steps:
+        said = "(proven best)" if step.proven else "(time limit"
+        assert f"{step.chosen_by.capitalize()} {said}" in page
     # Each new household is named on the map and in the table under it, in its district.
     for step in plan.steps:
         district = step.household.postcode.split(" ")[0]
@@ -78,7 +113,7 @@ def test_exports(planner, plan_job) -> None:
 
 def test_api(planner, plan_job) -> None:
     gaps = planner.get("/api/recruitment/gaps").json["gaps"]
-    assert (gaps["past_referrals"], gaps["unmet_referrals"], gaps["area"]) == (473, 273, "Haringey")
+    assert (gaps["past_referrals"], gaps["unmet_referrals"], gaps["area"]) == (498, 295, "Haringey")
     assert {"district", "children", "easting_m", "northing_m"} <= set(gaps["unmet_by_district"][0])
     job_id, run = plan_job
     plan = planner.get(f"/api/recruitment/plans/{job_id}").json["plan"]
