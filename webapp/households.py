@@ -18,6 +18,27 @@ NAVIGATION = ("Households", "households.index")
 #: Files the import page accepts, and the tables they can fill.
 IMPORT_TABLES = ("households", "children")
 IMPORT_SUFFIXES = (".csv", ".xlsx")
+PAGE_SIZE = 50  # households per page of the list
+
+
+@bp.app_template_filter("household_label")
+def household_label(household: Household) -> str:
+    """"H1 – The Hill household"; just the name when it already says the id (demo names)."""
+    if not household.name:
+        return household.household_id
+    if household.household_id in household.name:
+        return household.name
+    return f"{household.household_id} – {household.name}"
+
+
+def page_of(items: list, page_arg: str | None, size: int | None = None) -> tuple[list, dict]:
+    """One page of ``items`` (a page out of range shows the nearest) and where it is."""
+    size = size or PAGE_SIZE
+    pages = max(1, -(-len(items) // size))
+    page = min(max(int(page_arg), 1), pages) if (page_arg or "").isdigit() else 1
+    first = (page - 1) * size
+    shown = items[first : first + size]
+    return shown, {"page": page, "pages": pages, "first": first + 1, "last": first + len(shown)}
 
 
 def filtered_households(args) -> tuple[list[Household], dict, list[FieldError]]:
@@ -60,15 +81,19 @@ def index():
     households, filters, errors = filtered_households(request.args)
     show_map = request.args.get("view") == "map"
     chart = household_map(households, "Households on the map") if show_map else None
+    shown, paging = page_of(households, request.args.get("page"))
     return render_template(
         "households/index.html",
         title="Households",
         households=households,
+        shown=shown,
+        paging=paging,
         args=request.args,
         errors=errors,
         chart=chart,
-        list_args={k: v for k, v in request.args.items() if k != "view"},
+        list_args={k: v for k, v in request.args.items() if k not in ("view", "page")},
         map_args={**request.args.to_dict(), "view": "map"},
+        page_args={k: v for k, v in request.args.items() if k != "page"},
         providers=[(p.value, p.value.capitalize()) for p in ProviderType],
     ), (400 if errors else 200)
 

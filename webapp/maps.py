@@ -223,6 +223,6 @@ def _scale_bar(frame: _Frame, height: int) -> list[str]:
     return [
         f'<line x1="20" y1="{y}" x2="{20 + length:.1f}" y2="{y}" '
         f'stroke="{TEXT}" stroke-width="3"/>',
-        _text(26 + length, y + 5, f"{format_number(miles, 0 if miles >= 1 else 1)} miles", size=12),
+        _text(26 + length, y + 5, f"{format_number(miles, 0 if miles >= 1 else 1)} mile{'' if miles == 1 else 's'}", size=12),
         _text(frame.pad + 2, 16, "N ↑", size=12, weight="bold"),
     ]

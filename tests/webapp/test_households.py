@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 
@@ -111,3 +112,61 @@ def test_dry_run_then_import(client) -> None:
     assert "H9" not in _ids(client.get("/households/").data.decode())
     assert _upload(client, body).status_code == 302
     assert "H9" in _ids(client.get("/households/").data.decode())
+
+
+@pytest.mark.parametrize(
+    ("query", "ids", "numbers"),
+    [
+        ("", ["H1", "H2"], ["1", "2"]),
+        ("?page=2", ["H3", "H4"], ["3", "4"]),
+        ("?page=99", ["H3", "H4"], ["3", "4"]),  # past the end: the last page
+        ("?page=abc", ["H1", "H2"], ["1", "2"]),
+        ("?page=2&provider=in-house", ["H4"], ["3"]),  # H1, H2 on page 1
+    ],
+)
+def test_the_list_comes_in_pages(client, monkeypatch, query, ids, numbers) -> None:
+    monkeypatch.setattr("webapp.households.PAGE_SIZE", 2)
+    page = client.get("/households/" + query).data.decode()
+    table = page.split("<tbody", 1)[1].split("</tbody>", 1)[0]
+    assert _ids(table) == ids
+    assert re.findall(r'<td class="govuk-table__cell">(\d+)</td>', table) == numbers
+    assert '<nav class="govuk-pagination" aria-label="Pages of households">' in page
+    assert 'aria-current="page"' in page
+
+
+def test_pages_keep_the_filters_and_a_short_list_has_no_pages(client, monkeypatch) -> None:
+    assert "govuk-pagination" not in client.get("/households/").data.decode()  # 4 < 50
+    monkeypatch.setattr("webapp.households.PAGE_SIZE", 1)
+    page = client.get("/households/?provider=in-house&page=2").data.decode()
+    assert "3 households registered on the planning date: 2 to 2 shown." in page
+    assert 'href="/households/?page=3&amp;provider=in-house" rel="next"' in page
+    assert 'href="/households/?page=1&amp;provider=in-house" rel="prev"' in page
+
+
+@pytest.mark.parametrize(("role", "shown"), [("administrator", True), ("placements-officer", False),
+                                             ("fostering-manager", False)])  # fmt: skip
+def test_import_link_only_for_roles_that_may_import(client_as, role, shown) -> None:
+    page = client_as(role).get("/households/").data.decode()
+    assert ("Import households or children" in page) is shown
+
+
+def test_household_labels_do_not_repeat_the_id() -> None:
+    from tests.webapp.web_support import households
+    from webapp.households import household_label
+
+    one = households()[0]
+    assert household_label(one) == "H1 – Household One"
+    assert household_label(dataclasses.replace(one, name="Agency household H1 (LS6)")) == (
+        "Agency household H1 (LS6)"
+    )
+    assert household_label(dataclasses.replace(one, name="")) == "H1"
+
+
+def test_decisions_on_a_household_link_to_referrals_only_for_casework_roles(client_as) -> None:
+    officer = client_as("placements-officer")
+    assert officer.post("/api/referrals/R1/decision", json={"household_id": "H1"}).status_code == 201
+    linked = '<a class="govuk-link" href="/referrals/R1">Referral R1</a>'
+    assert linked in officer.get("/households/H1").data.decode()
+    page = client_as("fostering-manager").get("/households/H1").data.decode()
+    assert linked not in page and "Referral R1: C1 placed on" in page
+    assert "by Test placements officer" in page

@@ -193,9 +193,9 @@ def test_shortlist_with_reasons_and_not_suitable(client) -> None:
     assert "<title>1: H1 Household One</title>" in page  # shortlist map
     assert "20 miles from home" in page  # the distance circle's label
     # Households are named (not only numbered) in the table, the not-suitable list and the form.
-    assert '<a class="govuk-link" href="/households/H1">H1 Household One</a>' in page
-    assert '<a class="govuk-link" href="/households/H3">H3 Household Three</a>' in page
-    assert "Rank 1: H1 Household One, " in page
+    assert '<a class="govuk-link" href="/households/H1">H1 – Household One</a>' in page
+    assert '<a class="govuk-link" href="/households/H3">H3 – Household Three</a>' in page
+    assert "Rank 1: H1 – Household One, " in page
 
 
 @pytest.mark.parametrize(
