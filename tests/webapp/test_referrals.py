@@ -239,4 +239,6 @@ def test_joint_allocation_runs_as_a_job(client) -> None:
     result = client.get(job_page.headers["Location"]).data.decode()
     assert "Joint allocation against first come, first served" in result
     assert "What each referral gets, gained or gave up" in result
+    assert ": the best possible allocation (proven)." in result
+    assert "R1: placed" not in result and "R1: not placed" not in result  # the row says R1
     assert "R1" in result and "R2" in result
