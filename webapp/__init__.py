@@ -96,6 +96,10 @@ def error_response(errors: list[FieldError] | list[str], status: int = 400):
     return response
 
 
+#: Error page headings in GOV.UK wording (others use the HTTP status name).
+PAGE_TITLES = {404: "Page not found", 413: "The file is too large", 429: "Too many requests"}
+
+
 def _register_error_handlers(app: Flask) -> None:
     from webapp.store import DecisionConflictError, DuplicateRecordError, UnknownRecordError
 
@@ -129,8 +133,9 @@ def _register_error_handlers(app: Flask) -> None:
     def http_error(error: HTTPException):
         if wants_json():
             return error_response([error.description or error.name], error.code or 500)
+        title = PAGE_TITLES.get(error.code or 500, error.name)
         return render_template(
-            "error.html", title=error.name, message=error.description, errors=[], status=error.code
+            "error.html", title=title, message=error.description, errors=[], status=error.code
         ), error.code
 
     @app.errorhandler(Exception)

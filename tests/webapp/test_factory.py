@@ -56,7 +56,14 @@ def test_every_setting_is_documented() -> None:
 def test_page_not_found_is_a_govuk_page(client) -> None:
     response = client.get("/no-such-page")
     assert response.status_code == 404
-    assert b'<h1 class="govuk-heading-l">Not Found</h1>' in response.data
+    assert b'<h1 class="govuk-heading-l">Page not found</h1>' in response.data
+    assert b"If you typed the address, check it is correct." in response.data
+
+
+def test_a_refused_page_says_who_can_help(client_as) -> None:
+    response = client_as("commissioner").get("/referrals/")
+    assert response.status_code == 403
+    assert b"ask an administrator to change your role" in response.data
 
 
 def test_api_not_found_uses_the_error_shape(client) -> None:
