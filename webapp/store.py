@@ -36,6 +36,7 @@ from webapp.models import (
     SchoolRow,
     SettingRow,
 )
+from webapp.store_limits import replace_nul_in_parameters as nul_guard
 from webapp.store_records import ChildrenReferralsDecisions
 from webapp.store_rows import (
     DecisionConflictError,
@@ -108,6 +109,8 @@ class Store(ChildrenReferralsDecisions):
         self.engine: Engine = create_engine(self.url, pool_pre_ping=pre_ping)
         if parsed.get_backend_name() == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
+        elif parsed.get_backend_name() == "postgresql":
+            event.listen(self.engine, "before_cursor_execute", nul_guard, retval=True)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     def __repr__(self) -> str:

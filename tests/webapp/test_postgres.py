@@ -412,3 +412,18 @@ def test_a_households_import_cannot_undo_a_decision_being_recorded(
     ]
     assert pg.get_household("H1").approved_places == 1
     assert len(pg.get_household("H1").placed_children) == 1
+
+
+def test_nul_characters_find_nothing_and_are_refused_in_writes(pg: Store) -> None:
+    """PostgreSQL refuses NUL in text: an id from a URL such as /households/%00 must still be
+    "not found", and a write must be refused by name, not by a database error."""
+    from webapp.store import UnknownRecordError
+
+    _filled(pg)
+    with pytest.raises(UnknownRecordError, match="no household record with id 'H1\\\\x00'"):
+        pg.get_household("H1\x00")
+    assert pg.list_households(postcode_district="LS6\x00") == []
+    assert pg.list_decisions(referral_id="\x00") == []
+    with pytest.raises(ValueError, match=r"^households.name: contains a NUL character"):
+        pg.add_household(household("H7", name="Nul\x00name"))
+    assert [h.household_id for h in pg.list_households()] == ["H1", "H2"]
