@@ -10,6 +10,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from matching.domain import Household, ProviderType
 from sufficiency.errors import FieldError, InputDataError
 from webapp import get_data
+from webapp.access import signed_in_user
 from webapp.forms import household_filters
 from webapp.maps import MapMarker, district_outlines, placement_map
 
@@ -142,6 +143,12 @@ def upload():
     return redirect(url_for("households.upload" if summary.dry_run else "households.index"))
 
 
+def _imported_by(form) -> str:
+    """The signed-in user's name; the form's ``imported_by`` only without sign-in."""
+    user = signed_in_user()
+    return user.name if user is not None else form.get("imported_by", "").strip() or "web import"
+
+
 def run_import(form, upload_file):
     """Check the upload form, then ``store_imports.import_file``; raises InputDataError."""
     from webapp.store_imports import import_file
@@ -173,5 +180,5 @@ def run_import(form, upload_file):
             table,
             path,
             dry_run=bool(form.get("dry_run")),
-            imported_by=form.get("imported_by", "").strip() or "web import",
+            imported_by=_imported_by(form),
         )

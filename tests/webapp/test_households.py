@@ -110,8 +110,13 @@ def test_dry_run_then_import(client) -> None:
     page = client.get("/households/import").data.decode()
     assert "carers.csv checked (nothing saved): 1 rows read, 1 new, 0 updated, 0 unchanged." in page
     assert "H9" not in _ids(client.get("/households/").data.decode())
+    assert "Your name" not in page  # the signed-in user imports
     assert _upload(client, body).status_code == 302
     assert "H9" in _ids(client.get("/households/").data.decode())
+    from webapp.sources import open_store
+
+    log = open_store(client.application).list_imports()
+    assert [entry.imported_by for entry in log] == ["Test administrator"]
 
 
 @pytest.mark.parametrize(
