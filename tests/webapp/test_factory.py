@@ -108,3 +108,14 @@ def test_layout_has_phase_banner_skip_link_and_local_assets(client) -> None:
 
 def test_council_name_from_the_store_is_in_the_header(client) -> None:
     assert "Example Council" in client.get("/").data.decode()
+
+
+@pytest.mark.parametrize(("role", "users_link"), [("administrator", True),
+                                                  ("placements-officer", False)])  # fmt: skip
+def test_account_links_sit_in_the_header_not_the_service_navigation(client_as, role, users_link):
+    page = client_as(role).get("/").data.decode()
+    account = page.split('<nav aria-label="Your account"', 1)[1].split("</nav>", 1)[0]
+    service = page.split('<nav aria-label="Menu"', 1)[1].split("</nav>", 1)[0]
+    assert ">Sign out</a>" in account and "Sign out" not in service
+    assert ('href="/admin/users"' in account) is users_link
+    assert 'href="/account"' in account
