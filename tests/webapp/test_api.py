@@ -31,6 +31,7 @@ def test_openapi_documents_every_api_route(app, client) -> None:
 
 def test_docs_page(client) -> None:
     page = client.get("/api/").data.decode()
+    assert 'curl -H "Authorization: Bearer pp_…" http://localhost/api/dashboard' in page
     assert "POST /api/referrals/{referral_id}/decision" in page
 
 
