@@ -246,10 +246,11 @@ def start_allocation(referrals: list[Referral]):
     from matching.allocate import allocate as run_allocation
     from matching.context import build_context
     from webapp.sources import gazetteer
+    from webapp.store_schools import schools_for_matching
 
     data = get_data()
     households, policy = data.active_households(), data.policy
-    schools = data.store.list_schools() or None
+    schools = schools_for_matching(data.store)
     time_limit_s = float(current_app.config["ALLOCATION_TIME_LIMIT_S"])
 
     def work(progress):

@@ -196,10 +196,12 @@ class DataSource:
     def _match_inputs(self):
         """``(households, context)``: the active households, located once per data version."""
         from matching.context import build_context
+        from webapp.store_schools import schools_for_matching
 
         def build():
             households = tuple(self.store.list_households(active_on=self.as_of))
-            schools = self.store.list_schools() or None
+            # Packaged state schools plus the council's own (e.g. independent special schools).
+            schools = schools_for_matching(self.store)
             return households, build_context(households, schools=schools, gazetteer=gazetteer())
 
         return self.cached(("match-context", self.as_of), build)
