@@ -169,12 +169,15 @@ def test_a_decision_takes_the_vacancy_off_other_shortlists_and_the_dashboard(app
         assert client.get("/api/dashboard").get_json()["indicators"]["total_vacancies"] == 4
     cache = app.extensions["planner.cache"]
     assert cache.hits >= 1
+    before = client.get("/referrals/R3").data.decode()  # its 'not suitable' list is cached
+    assert 'href="/households/H1"' not in before.split('id="not-suitable"')[1]
     decided = client.post("/api/referrals/R1/decision", json={"household_id": "H1"})
     assert decided.status_code == 201
     assert "H1" not in _ranked(client, "R3")
     assert client.get("/api/dashboard").get_json()["indicators"]["total_vacancies"] == 3
     page = client.get("/referrals/R3").data.decode()
     assert 'href="/households/H1"' not in page.split('id="not-suitable"')[0]
+    assert 'href="/households/H1"' in page.split('id="not-suitable"')[1]  # H1 is full now
 
 
 def test_a_write_by_another_process_shows_at_once(app) -> None:  # noqa: F811
