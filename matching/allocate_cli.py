@@ -99,6 +99,19 @@ def run_allocation(
     )
 
 
+def _score_note(result: AllocationResult) -> list[str]:
+    """Why a lower weighted score can sit under better tiers (it is only compared last)."""
+    joint, greedy = result.tiers.as_tuple(), result.greedy_tiers.as_tuple()
+    if joint[-1] >= greedy[-1] or joint[0] <= greedy[0]:
+        return []
+    extra = joint[0] - greedy[0]
+    return [
+        f"The weighted score is lower than greedy's because the joint allocation places {extra} "
+        "more child(ren): every placement adds its own score (often negative for distance and "
+        "cost), and the tiers above come first."
+    ]
+
+
 def result_lines(result: AllocationResult) -> list[str]:
     """The result as text: status, tiers against greedy, the allocation and explanations."""
     lines = [f"Joint allocation: {result.status} ({result.seconds:.1f} s)", ""]
@@ -116,6 +129,7 @@ def result_lines(result: AllocationResult) -> list[str]:
             else f"{outcome.status}, bound {outcome.bound}"
         )
         lines.append(f"{label:42} {joint:>8} {greedy:>8} {joint - greedy:>+7}  {proof}")
+    lines += _score_note(result)
     lines += ["", "Allocation (referral -> household, children, score):"]
     for c in sorted(result.allocation, key=lambda c: (c.referral_id, c.household_id)):
         lines.append(
