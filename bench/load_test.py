@@ -137,6 +137,9 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def report(label: str, results) -> dict[str, float]:
+    if not results:
+        print(f"{label:<34} no requests (the time limit was reached first)")
+        return {"n": 0, "p50": float("nan"), "p95": float("nan"), "max": float("nan"), "errors": 0}
     ms = [s * 1000 for _, status, s in results]
     errors = sum(1 for _, status, _ in results if status != 200)
     figures = {"n": len(ms), "p50": statistics.median(ms), "p95": percentile(ms, 0.95),
