@@ -158,7 +158,10 @@ def placement_map(
     frame = _frame(extent, width, height - 40, 20.0)
     parts = _open_svg(chart_id, width, height, title, description or title)
     parts.append(f'<rect x="0" y="0" width="{width}" height="{height}" fill="#f3f2f1"/>')
-    parts += _draw_outlines(outlines, frame)
+    spots = [frame.xy(m.point.easting_m, m.point.northing_m) for m in markers]
+    if home is not None:
+        spots.append(frame.xy(home.easting_m, home.northing_m))
+    parts += _draw_outlines(outlines, frame, spots)
     if home is not None and radius_miles:
         cx, cy = frame.xy(home.easting_m, home.northing_m)
         radius = radius_miles * METRES_PER_MILE * frame.scale
@@ -182,7 +185,10 @@ def placement_map(
     return Chart(Markup("".join(parts)), title, ("Label", "Place", "Details"), rows)
 
 
-def _draw_outlines(outlines: Sequence[DistrictOutline], frame: _Frame) -> list[str]:
+def _draw_outlines(
+    outlines: Sequence[DistrictOutline], frame: _Frame, avoid: Sequence[tuple[float, float]] = ()
+) -> list[str]:
+    """District hulls, and their names where they fit (not over each other or a marker)."""
     parts = []
     for outline in outlines:
         if len(outline.hull) >= 3:
@@ -190,8 +196,16 @@ def _draw_outlines(outlines: Sequence[DistrictOutline], frame: _Frame) -> list[s
             parts.append(
                 f'<polygon points="{points}" fill="#ffffff" stroke="{GRID}" stroke-width="1"/>'
             )
+    taken: list[tuple[float, float, float, float]] = [
+        (x - 10, y - 20, x + 45, y + 10) for x, y in avoid
+    ]  # markers and their labels
     for outline in outlines:
         x, y = frame.xy(*outline.centre)
+        half = 3.2 * len(outline.outcode)
+        box = (x - half - 2, y - 8, x + half + 2, y + 6)
+        if any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in taken):
+            continue  # a crowded map: leave the label out rather than print over another
+        taken.append(box)
         parts.append(_text(x, y + 4, outline.outcode, "middle", 11, fill="#505a5f"))
     return parts
 
@@ -199,16 +213,20 @@ def _draw_outlines(outlines: Sequence[DistrictOutline], frame: _Frame) -> list[s
 def _marker(marker: MapMarker, x: float, y: float) -> str:
     colour, shape = MARKER_STYLE.get(marker.kind, MARKER_STYLE["household"])
     if shape == "square":
-        body = (f'<rect x="{x - 7:.1f}" y="{y - 7:.1f}" width="14" height="14" '
-                f'fill="{colour}" stroke="#fff"/>')
+        body = (
+            f'<rect x="{x - 7:.1f}" y="{y - 7:.1f}" width="14" height="14" '
+            f'fill="{colour}" stroke="#fff"/>'
+        )
     elif shape == "diamond":
         body = (
             f'<polygon points="{x:.1f},{y - 9:.1f} {x + 9:.1f},{y:.1f} {x:.1f},{y + 9:.1f} '
             f'{x - 9:.1f},{y:.1f}" fill="{colour}" stroke="#fff"/>'
         )
     else:
-        body = (f'<circle cx="{x:.1f}" cy="{y:.1f}" r="6" fill="{colour}" '
-                f'stroke="#fff" stroke-width="1.5"/>')
+        body = (
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="6" fill="{colour}" '
+            f'stroke="#fff" stroke-width="1.5"/>'
+        )
     label = _text(x + 9, y - 7, marker.label, size=12, weight="bold")
     return f"<g>{body}{label}<title>{escape(marker.label)}: {escape(marker.name)}</title></g>"
 
@@ -219,10 +237,11 @@ def _scale_bar(frame: _Frame, height: int) -> list[str]:
     power = 10 ** math.floor(math.log10(max(target_miles, 0.01)))
     miles = next(m * power for m in (1, 2, 5, 10) if m * power >= target_miles)
     length = miles * METRES_PER_MILE * frame.scale
+    number = format_number(miles, 0 if miles >= 1 else 1)
     y = height - 16
     return [
         f'<line x1="20" y1="{y}" x2="{20 + length:.1f}" y2="{y}" '
         f'stroke="{TEXT}" stroke-width="3"/>',
-        _text(26 + length, y + 5, f"{format_number(miles, 0 if miles >= 1 else 1)} mile{'' if miles == 1 else 's'}", size=12),
+        _text(26 + length, y + 5, f"{number} mile{'' if miles == 1 else 's'}", size=12),
         _text(frame.pad + 2, 16, "N ↑", size=12, weight="bold"),
     ]

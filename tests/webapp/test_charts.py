@@ -101,3 +101,24 @@ def test_map_circle_radius_is_twenty_miles_at_map_scale() -> None:
 def test_counts_get_whole_ticks() -> None:
     assert nice_ticks(2, whole=True) == [0, 1, 2]  # not 0, 0.5, 1, 1.5, 2
     assert nice_ticks(2) == pytest.approx([0, 0.5, 1, 1.5, 2])
+
+
+def test_crowded_district_names_are_left_out_not_printed_over_each_other() -> None:
+    from webapp.maps import DistrictOutline
+
+    def district(code: str, east: float) -> DistrictOutline:
+        return DistrictOutline(code, (), (east, 436000.0))
+
+    # 20-mile circle: ~220 px for 20 miles, so 100 m is well under a pixel apart.
+    outlines = [district("N1", 440000.0), district("N2", 440100.0), district("N9", 420000.0)]
+    chart = placement_map(
+        "Shortlist",
+        [MapMarker("1", "H1", GridPoint(420000.0, 436000.0))],  # on N9's centre
+        home=GridPoint(430000.0, 435000.0),
+        radius_miles=20,
+        outlines=outlines,
+    )
+    svg = str(chart.svg)
+    assert ">N1</text>" in svg  # the first of two on one spot
+    assert ">N2</text>" not in svg  # would print over N1
+    assert ">N9</text>" not in svg  # would print over household 1
