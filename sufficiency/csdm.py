@@ -19,6 +19,7 @@ import numpy as np
 
 from sufficiency.dynamics import month_ends
 from sufficiency.history import History
+from sufficiency.ssda903 import DFE_COLUMNS
 
 #: cs-demand-model's age brackets, in our band order.
 CSDM_BRACKETS = (
@@ -61,7 +62,7 @@ def write_ssda903(history: History, folder: Path, year: int) -> None:
     fmt = "%d/%m/%Y"
     with (target / "header.csv").open("w", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB"])
+        writer.writerow(DFE_COLUMNS["header"])
         for child in history.children:
             writer.writerow(
                 [
@@ -76,23 +77,7 @@ def write_ssda903(history: History, folder: Path, year: int) -> None:
             )
     with (target / "episodes.csv").open("w", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(
-            [
-                "CHILD",
-                "DECOM",
-                "RNE",
-                "LS",
-                "CIN",
-                "PLACE",
-                "PLACE_PROVIDER",
-                "DEC",
-                "REC",
-                "REASON_PLACE_CHANGE",
-                "HOME_POST",
-                "PL_POST",
-                "URN",
-            ]
-        )
+        writer.writerow(DFE_COLUMNS["episodes"])
         for child in history.children:
             for e in child.episodes:
                 writer.writerow(

@@ -57,6 +57,16 @@ VARIABLE_MAP: dict[str, str] = {
     "DUC": "uasc_ceased",
 }
 
+#: The DfE column layout of each SSDA903 table, in the DfE's order (files are written this way).
+DFE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "header": ("CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB"),
+    "episodes": (
+        "CHILD", "DECOM", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "DEC", "REC",
+        "REASON_PLACE_CHANGE", "HOME_POST", "PL_POST", "URN",
+    ),
+    "uasc": ("CHILD", "SEX", "DOB", "DUC"),
+}  # fmt: skip
+
 #: Columns that identify each table (a file's table is found from its header line).
 TABLE_COLUMNS: dict[str, frozenset[str]] = {
     "episodes": frozenset(

@@ -16,17 +16,9 @@ from pathlib import Path
 
 from matching.tabular import TABLE_FORMATS, write_table
 from sufficiency.errors import FieldError, InputDataError
+from sufficiency.ssda903 import DFE_COLUMNS
 from webapp.store import Store
 
-#: The DfE SSDA903 column layout of each table the store keeps, in the DfE's order.
-DFE_COLUMNS: dict[str, tuple[str, ...]] = {
-    "header": ("CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB"),
-    "episodes": (
-        "CHILD", "DECOM", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "DEC", "REC",
-        "REASON_PLACE_CHANGE", "HOME_POST", "PL_POST", "URN",
-    ),
-    "uasc": ("CHILD", "SEX", "DOB", "DUC"),
-}  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,24 +12,11 @@ import datetime as dt
 from sufficiency.demo.episodes import EpisodeRow
 from sufficiency.demo.history import ChildHistory, Header
 from sufficiency.domain import Sex
+from sufficiency.ssda903 import DFE_COLUMNS
 
-HEADER_COLUMNS = ("CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB")
-EPISODE_COLUMNS = (
-    "CHILD",
-    "DECOM",
-    "RNE",
-    "LS",
-    "CIN",
-    "PLACE",
-    "PLACE_PROVIDER",
-    "DEC",
-    "REC",
-    "REASON_PLACE_CHANGE",
-    "HOME_POST",
-    "PL_POST",
-    "URN",
-)
-UASC_COLUMNS = ("CHILD", "SEX", "DOB", "DUC")
+HEADER_COLUMNS = DFE_COLUMNS["header"]
+EPISODE_COLUMNS = DFE_COLUMNS["episodes"]
+UASC_COLUMNS = DFE_COLUMNS["uasc"]
 Tables = dict[int, dict[str, list[dict[str, str]]]]
 
 
