@@ -37,7 +37,7 @@ def role_tab(chromium, live_server):
 
     def open_as(role: str):
         store = e2e.LIVE_APP.extensions["planner.store"]
-        username = f"e2e.{role}"
+        username = f"e2e.tour.{role}"  # not the names other browser tests add
         try:
             get_user(store, username)
         except UnknownRecordError:
