@@ -24,7 +24,8 @@ PAGE_SIZE = 50  # households per page of the list
 
 @bp.app_template_filter("household_label")
 def household_label(household: Household) -> str:
-    """"H1 – The Hill household"; just the name when it already says the id (demo names)."""
+    """The household as people read it: "H1 – The Hill household", or just the name when it
+    already says the id (the demo's names do)."""
     if not household.name:
         return household.household_id
     if household.household_id in household.name:

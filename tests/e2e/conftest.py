@@ -15,6 +15,7 @@ import threading
 from pathlib import Path
 
 import pytest
+
 from tests.webapp.web_support import make_app
 from webapp.serving import make_server, server_address
 

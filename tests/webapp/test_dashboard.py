@@ -71,7 +71,8 @@ def test_dashboard_links_only_to_pages_the_role_may_open(client_as, role, expect
     assert all(user.get(link).status_code != 403 for link in links)
 
 
-EPISODES = """CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN
+EPISODES = """\
+CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN
 X1,10/01/2026,S,C2,N1,U1,PR1,01/04/2026,X1,,,,
 X1,01/04/2026,P,C2,N1,U2,PR1,01/08/2026,X1,CARPL,,,
 X1,01/08/2026,P,C2,N1,U3,PR1,,,CARPL,,,

@@ -169,7 +169,8 @@ def test_household_labels_do_not_repeat_the_id() -> None:
 
 def test_decisions_on_a_household_link_to_referrals_only_for_casework_roles(client_as) -> None:
     officer = client_as("placements-officer")
-    assert officer.post("/api/referrals/R1/decision", json={"household_id": "H1"}).status_code == 201
+    decided = officer.post("/api/referrals/R1/decision", json={"household_id": "H1"})
+    assert decided.status_code == 201
     linked = '<a class="govuk-link" href="/referrals/R1">Referral R1</a>'
     assert linked in officer.get("/households/H1").data.decode()
     page = client_as("fostering-manager").get("/households/H1").data.decode()
