@@ -19,7 +19,7 @@ from sufficiency.forecast import DEFAULT_SEED
 from webapp import get_data
 from webapp.charts import FanSeries, fan_chart
 from webapp.jobs import get_job_or_404, get_runner
-from webapp.planning_inputs import cached_history, long_date, month_label, parse_day, whole_number
+from webapp.planning_inputs import load_history, long_date, month_label, parse_day, whole_number
 
 bp = Blueprint("forecast", __name__, url_prefix="/forecast")
 NAVIGATION = ("Forecast", "forecast.index")
@@ -74,7 +74,7 @@ def start_forecast(values):
 
     wanted = parse_forecast_request(values)
     data = get_data()
-    stored = cached_history(data, data.as_of)
+    stored = load_history(data.store, data.as_of)
     if wanted.start is not None:
         stored = _check_start(history_from(stored.history, wanted.start), wanted.start)
     unit_costs, council = load_unit_costs(), data.council_name

@@ -16,7 +16,7 @@ from sufficiency.forecast import DEFAULT_SEED
 from webapp import get_data
 from webapp.forecast import bp
 from webapp.jobs import get_job_or_404, get_runner
-from webapp.planning_inputs import cached_history, long_date, whole_number
+from webapp.planning_inputs import load_history, long_date, whole_number
 
 MAX_BACKTEST_RUNS = 1000
 DEFAULT_BACKTEST_RUNS = 100
@@ -75,7 +75,7 @@ def start_backtest(values):
 
     wanted = parse_backtest_request(values)
     data = get_data()
-    history = cached_history(data, data.as_of, source="backtest").history
+    history = load_history(data.store, data.as_of, source="backtest").history
     plan = {h: default_origins(history, h) for h in wanted.horizons}
     short = [h for h, origins in plan.items() if not origins]
     if short:

@@ -69,14 +69,6 @@ def load_history(store, planning_date: dt.date, source: str = "forecast") -> Sto
     return history_from(history, planning_date)
 
 
-def cached_history(data, planning_date: dt.date, source: str = "forecast") -> StoredHistory:
-    """``load_history``, kept until the next SSDA903 import (a re-read takes seconds)."""
-    return data.cached_ssda903(
-        ("stored-history", planning_date, source),
-        lambda: load_history(data.store, planning_date, source),
-    )
-
-
 def history_from(history: History, planning_date: dt.date) -> StoredHistory:
     """Start on the planning date when the returns reach it (or nearly), else where they end."""
     if planning_date <= history.extract_date:

@@ -14,7 +14,7 @@ from pathlib import Path
 from sufficiency.errors import FieldError, InputDataError
 from webapp import get_data
 from webapp.jobs import get_runner
-from webapp.planning_inputs import cached_history, long_date, whole_number
+from webapp.planning_inputs import load_history, long_date, whole_number
 
 DEFAULT_BUDGET = 10
 MAX_BUDGET = 30
@@ -86,7 +86,7 @@ def current_gaps(data, years: int = DEFAULT_YEARS) -> Gaps:
     from matching.recruit_data import gap_referrals
     from matching.recruit_report import district_centres
 
-    stored = cached_history(data, data.as_of, source=SOURCE)
+    stored = load_history(data.store, data.as_of, source=SOURCE)
     inputs = recruit_inputs(data, stored)
     past, notes = gap_referrals(inputs, years)
     start = inputs.as_of - dt.timedelta(days=round(365 * years))

@@ -16,7 +16,7 @@ import numpy as np
 from sufficiency.errors import FieldError, InputDataError, ScenarioError
 from webapp import get_data
 from webapp.jobs import get_runner
-from webapp.planning_inputs import cached_history, long_date, scenario_inputs, whole_number
+from webapp.planning_inputs import load_history, long_date, scenario_inputs, whole_number
 
 SCENARIOS_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 DEFAULT_RUNS = 200
@@ -226,7 +226,7 @@ def start_comparison(values, upload: tuple[str, bytes] | None = None):
     wanted = parse_comparison_request(values, upload)
     base = wanted.scenarios[0]
     data = get_data()
-    stored = cached_history(data, base.baseline.as_of or data.as_of, source=SOURCE)
+    stored = load_history(data.store, base.baseline.as_of or data.as_of, source=SOURCE)
     households, children = data.households(), data.store.list_children()
     distance, council = data.distance_miles, data.council_name
     steps = 4 * len(wanted.scenarios) + 1
