@@ -35,6 +35,10 @@ class DataCache:
         self._pending: dict[tuple[Hashable, Hashable], threading.Lock] = {}
         self._newest: Hashable = None
         self._lock = threading.Lock()
+        # Computations running on this thread: a nested ``get`` never waits for another
+        # thread's computation, so two threads can never each hold one key and wait for the
+        # other's (a deadlock seen as background jobs that never finished).
+        self._local = threading.local()
 
     def __len__(self) -> int:
         return len(self._values)
@@ -53,7 +57,15 @@ class DataCache:
                 self.hits += 1
                 self._values.move_to_end(full)
                 return self._values[full]  # type: ignore[return-value]
-            pending = self._pending.setdefault(full, threading.Lock())
+            nested = getattr(self._local, "depth", 0) > 0
+            if nested:
+                self.misses += 1
+            else:
+                pending = self._pending.setdefault(full, threading.Lock())
+        if nested:
+            value = self._computed(compute)
+            self._keep(full, value)
+            return value
         with pending:
             with self._lock:
                 if full in self._values:
@@ -61,12 +73,20 @@ class DataCache:
                     return self._values[full]  # type: ignore[return-value]
                 self.misses += 1
             try:
-                value = compute()
+                value = self._computed(compute)
             finally:
                 with self._lock:
                     self._pending.pop(full, None)
             self._keep(full, value)
         return value
+
+    def _computed(self, compute: Callable[[], T]) -> T:
+        """``compute()``, counted as running on this thread (see ``_local``)."""
+        self._local.depth = getattr(self._local, "depth", 0) + 1
+        try:
+            return compute()
+        finally:
+            self._local.depth -= 1
 
     def _keep(self, full: tuple[Hashable, Hashable], value: object) -> None:
         """Store a value; a newer data version drops every entry of the older ones."""

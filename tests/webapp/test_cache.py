@@ -199,3 +199,29 @@ def test_the_cache_can_be_turned_off(tmp_path: Path) -> None:
     assert (len(cache), cache.hits) == (0, 0)
     application.extensions["planner.jobs"].shutdown()
     application.extensions["planner.store"].close()
+
+
+def test_nested_computations_in_opposite_orders_do_not_deadlock() -> None:
+    # Thread A computes "a" which needs "b"; thread B computes "b" which needs "a". With a
+    # wait-for-one-computation lock held while nested gets wait, this deadlocks.
+    cache = DataCache(8)
+    started = threading.Barrier(2)
+
+    def outer(first: str, second: str):
+        def compute_first():
+            started.wait(timeout=5)
+            return cache.get(("e", 1), second, lambda: second) + first
+
+        return cache.get(("e", 1), first, compute_first)
+
+    results: list[str] = []
+    threads = [
+        threading.Thread(target=lambda: results.append(outer("a", "b")), daemon=True),
+        threading.Thread(target=lambda: results.append(outer("b", "a")), daemon=True),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=10)
+    assert not any(thread.is_alive() for thread in threads)
+    assert len(results) == 2  # each value is "a"/"b" joined with whatever the other had cached
