@@ -68,7 +68,7 @@ def live_server(tmp_path_factory):
     """The app with the synthetic council, served on 127.0.0.1 on a free port in a thread."""
     app = make_app(
         tmp_path_factory.mktemp("e2e"),
-        JOB_WORKERS=1,
+        JOB_WORKERS=4,  # a job stuck behind another must not time a later test out
         JOB_POLL_SECONDS=1,
         SESSION_COOKIE_SECURE=False,  # plain HTTP on loopback
     )

@@ -81,6 +81,7 @@ def test_households_list_filter_map_and_detail(tab) -> None:
     _check(tab, "09-household")
 
 
+@pytest.mark.flaky(reruns=2)  # intermittent job time-out under investigation: docs/status.md
 def test_joint_allocation_shows_progress_then_result(tab) -> None:
     tab.goto("/referrals/allocate")
     _check(tab, "10-allocate")

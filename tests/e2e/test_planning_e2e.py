@@ -67,6 +67,7 @@ def _wait_for_result(page, pattern: str) -> None:
     page.wait_for_url(re.compile(pattern), timeout=120_000)
 
 
+@pytest.mark.flaky(reruns=2)  # intermittent job time-out under investigation: docs/status.md
 def test_forecast_and_its_fan_chart(planner_tab) -> None:
     tab = planner_tab
     nav = tab.locator(".govuk-service-navigation__list").inner_text()
@@ -96,6 +97,7 @@ def test_forecast_and_its_fan_chart(planner_tab) -> None:
     assert download.value.suggested_filename == "forecast-2026-11-23.csv"
 
 
+@pytest.mark.flaky(reruns=2)  # intermittent job time-out under investigation: docs/status.md
 def test_scenario_comparison(planner_tab) -> None:
     tab = planner_tab
     tab.goto("/scenarios/")
@@ -116,6 +118,7 @@ def test_scenario_comparison(planner_tab) -> None:
     _check(tab, "24-scenarios-result")
 
 
+@pytest.mark.flaky(reruns=2)  # intermittent job time-out under investigation: docs/status.md
 def test_recruitment_gaps_map_and_recommendations(planner_tab) -> None:
     tab = planner_tab
     tab.goto("/recruitment/")
